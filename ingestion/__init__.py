@@ -1,0 +1,1 @@
+"""Plain-Python ingestion: fetch, parse, validate, pseudonymise and load raw tables. No Dagster here."""
