@@ -1,0 +1,132 @@
+"""`etablerer`: the command line of the platform.
+
+    etablerer prepare            set up DAGSTER_HOME and parse the dbt project (the manifest)
+    etablerer run --year 2026    materialise a year's assets through Dagster, with a summary
+    etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
+    etablerer validate FILE      check an operator file without loading it
+    etablerer ingest FILE        load an operator file
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ingestion import paths
+from ingestion.operators.cli import ingest, validate
+from ingestion.ssb.cli import ssb
+
+DAGSTER_YAML = Path(__file__).resolve().parent / "dagster.yaml"
+
+
+def ensure_environment() -> Path:
+    """A persistent DAGSTER_HOME (runs show up later in the UI) with telemetry off."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(DAGSTER_YAML, home / "dagster.yaml")
+    return home
+
+
+@click.group()
+def main() -> None:
+    """Etablerertjenesten i Buskerud: datavarehus og rapportering."""
+
+
+main.add_command(ssb)
+main.add_command(validate)
+main.add_command(ingest)
+
+
+@main.command()
+def prepare() -> None:
+    """Set up DAGSTER_HOME and parse dbt, so the definitions load (also outside `dagster dev`)."""
+    home = ensure_environment()
+    from orchestration.defs.dbt.resources import dbt_project
+
+    dbt_project.preparer.prepare(dbt_project)
+    click.echo(f"DAGSTER_HOME: {home}")
+    click.echo(f"dbt-manifest: {dbt_project.manifest_path}")
+
+
+@dataclass
+class RunSummary:
+    job: str
+    partition: str | None
+    success: bool
+    seconds: float
+    materialized: list[str] = field(default_factory=list)
+    checks_passed: list[str] = field(default_factory=list)
+    checks_failed: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
+
+
+def run_job(job_name: str, partition: str | None, run_config: dict | None = None) -> RunSummary:
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    started = time.monotonic()
+    click.echo(f"\n{job_name}" + (f" [{partition}]" if partition else ""), err=True)
+    loggers = {"loggers": {"progress": {}}}
+    result = defs.resolve_job_def(job_name).execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        partition_key=partition,
+        run_config={**(run_config or {}), **loggers},
+        raise_on_error=False,
+    )
+    summary = RunSummary(job_name, partition, result.success, time.monotonic() - started)
+    for event in result.get_asset_materialization_events():
+        summary.materialized.append(event.asset_key.to_user_string())
+    for evaluation in result.get_asset_check_evaluations():
+        name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+    summary.failed_steps = [e.step_key for e in result.get_step_failure_events() if e.step_key]
+    return summary
+
+
+def print_summary(summaries: list[RunSummary], year: int) -> None:
+    click.echo("\n=== Oppsummering ===")
+    for s in summaries:
+        status = "OK" if s.success else "FEILET"
+        click.echo(
+            f"{s.job}{f' [{s.partition}]' if s.partition else ''}: {status} på {s.seconds:.1f} s, "
+            f"{len(s.materialized)} eiendeler, kontroller {len(s.checks_passed)} bestått / "
+            f"{len(s.checks_failed)} feilet"
+        )
+        for check in s.checks_failed:
+            click.echo(f"  ✘ kontroll feilet: {check}")
+        for step in s.failed_steps:
+            click.echo(f"  ✘ steg feilet: {step}")
+    reports = sorted((paths.reports_dir() / str(year)).glob("*.html"))
+    click.echo(f"Datavarehus: {paths.warehouse_path()}")
+    click.echo(f"Rapporter:   {paths.reports_dir() / str(year)} ({len(reports)} filer)")
+    click.echo(f"Dagster-UI:  make dev, så http://127.0.0.1:3000 (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
+
+
+@main.command()
+@click.option("--year", type=int, default=2026, show_default=True, help="Rapportår.")
+@click.option("--region", "region_id", default=None, help="Bare denne regionens operatørdata.")
+@click.option("--skip-ssb", is_flag=True, help="Ikke last SSB-folketall på nytt.")
+def run(year: int, region_id: str | None, skip_ssb: bool) -> None:
+    """Materialise a year's assets through Dagster and print a summary."""
+    ensure_environment()
+    summaries = []
+    if not skip_ssb:
+        summaries.append(run_job("ssb_population_job", None))
+    if all(s.success for s in summaries):
+        config = None
+        if region_id:
+            config = {"ops": {"raw_operators": {"config": {"region_id": region_id}}}}
+        summaries.append(run_job("yearly_pipeline_job", str(year), config))
+    print_summary(summaries, year)
+    if not all(s.success for s in summaries):
+        sys.exit(1)

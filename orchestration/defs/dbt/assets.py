@@ -1,0 +1,39 @@
+"""dbt models as Dagster assets, one asset per model, partitioned by report year."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.resources import DUCKDB_WRITER_POOL
+from orchestration.defs.dbt.resources import dbt_project
+
+
+class EtablererDbtTranslator(DagsterDbtTranslator):
+    """Groups come from the model's folder (staging, intermediate, marts, seeds). Source keys come
+    from `meta.dagster.asset_key` in the sources yml, which the default translator honours."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else None
+
+
+def dbt_vars(partition_key: str) -> dict[str, Any]:
+    return {"year": int(partition_key)}
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    partitions_def=report_year_partitions,
+    dagster_dbt_translator=EtablererDbtTranslator(),
+    pool=DUCKDB_WRITER_POOL,
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    args = ["build", "--vars", json.dumps(dbt_vars(context.partition_key))]
+    yield from dbt.cli(args, context=context).stream()

@@ -1,0 +1,67 @@
+"""GX suites (expectations/) as blocking asset checks. A failed suite stops everything downstream
+of its asset in the run, so no report is built from data that failed its checks."""
+
+import dagster as dg
+
+import expectations
+from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
+
+# suite name -> (checked asset, other assets the suite reads, partitioned by year?)
+SUITE_TARGETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "raw_ssb__population": ("raw_ssb__population", (), False),
+    **{
+        f"raw_operators__{kind}": (f"raw_operators__{kind}", ("raw_operators__quarantine",), True)
+        for kind in (
+            "clients",
+            "activities",
+            "courses",
+            "establishments",
+            "survey_responses",
+            "finance",
+            "activity_plan",
+        )
+    },
+    "marts_funding": ("fct_funding", ("fct_payouts",), True),
+    "marts_kpis": ("fct_region_kpis", (), True),
+}
+
+
+def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
+    asset, reads, partitioned = SUITE_TARGETS[suite_name]
+
+    @dg.asset_check(
+        asset=asset,
+        name=f"gx_{suite_name}",
+        description=f"Great Expectations-suite `{suite_name}` (blokkerende).",
+        blocking=True,
+        additional_deps=list(reads),
+        partitions_def=report_year_partitions if partitioned else None,
+        # Readers need the file free of writers too: DuckDB allows a writer or readers.
+        pool=DUCKDB_WRITER_POOL,
+    )
+    def _gx_check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        year = int(context.partition_key) if partitioned else None
+        result = expectations.run_suite(
+            suite_name,
+            warehouse.db_path,
+            year=year,
+            docs_dir=warehouse.gx_docs_dir / context.run_id / suite_name,
+        )
+        metadata = dict(result.as_metadata())
+        if result.docs_path is not None:
+            metadata["data_docs"] = dg.MetadataValue.path(str(result.docs_path))
+        if result.failed:
+            metadata["failed_expectations"] = dg.MetadataValue.md(
+                "\n".join(f"- `{f.expectation_type}` på {f.table}: {f.summary}" for f in result.failed)
+            )
+            for failure in result.failed:
+                context.log.error(f"{suite_name}: {failure.expectation_type}: {failure.summary}")
+        return dg.AssetCheckResult(
+            passed=result.success, severity=dg.AssetCheckSeverity.ERROR, metadata=metadata
+        )
+
+    return _gx_check
+
+
+gx_checks = [build_gx_check(name) for name in SUITE_TARGETS]

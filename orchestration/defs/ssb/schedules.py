@@ -1,0 +1,20 @@
+"""SSB publishes population by municipality quarterly (table 01222)."""
+
+import dagster as dg
+
+ssb_population_job = dg.define_asset_job(
+    name="ssb_population_job",
+    selection=dg.AssetSelection.assets("raw_ssb__population"),
+    description="Henter folketall fra SSB (kvartalsvis).",
+)
+
+# SSB publishes the quarter's population about seven weeks after it ends; run in the third week of
+# the second month of each quarter.
+ssb_population_schedule = dg.ScheduleDefinition(
+    name="ssb_population_schedule",
+    job=ssb_population_job,
+    cron_schedule="0 6 20 2,5,8,11 *",
+    execution_timezone="Europe/Oslo",
+    run_config={"ops": {"raw_ssb__population": {"config": {"offline": False}}}},
+    description="Kvartalsvis henting av folketall fra SSB (tabell 01222 og 07459).",
+)
