@@ -1,0 +1,58 @@
+"""The Dagster definitions load from workspace.yaml and hold the expected graph."""
+
+import importlib
+from pathlib import Path
+
+import dagster as dg
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+OPERATOR_TABLES = [
+    "clients",
+    "activities",
+    "courses",
+    "establishments",
+    "survey_responses",
+    "finance",
+    "activity_plan",
+    "quarantine",
+    "load_log",
+]
+
+
+def load_defs_from_workspace() -> dg.Definitions:
+    workspace = yaml.safe_load((PROJECT_ROOT / "workspace.yaml").read_text())
+    (entry,) = workspace["load_from"]
+    module = importlib.import_module(entry["python_module"]["module_name"])
+    (defs,) = [v for v in vars(module).values() if isinstance(v, dg.Definitions)]
+    return defs
+
+
+def test_workspace_definitions_have_the_slice_assets(dbt_manifest):
+    defs = load_defs_from_workspace()
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    expected = {
+        "raw_ssb__population",
+        *(f"raw_operators__{t}" for t in OPERATOR_TABLES),
+        "stg_ssb__population",
+        "fct_funding",
+        "annual_reports",
+    }
+    assert expected <= keys, expected - keys
+
+
+def test_lineage_runs_from_ssb_to_the_report(dbt_manifest):
+    graph = load_defs_from_workspace().resolve_asset_graph()
+    upstream = graph.get_ancestor_asset_keys({dg.AssetKey("annual_reports")})
+    assert dg.AssetKey("raw_ssb__population") in upstream
+    assert dg.AssetKey("stg_ssb__population") in upstream
+    assert dg.AssetKey("fct_funding") in upstream
+
+
+def test_every_warehouse_writer_is_in_the_single_duckdb_pool(dbt_manifest):
+    defs = load_defs_from_workspace()
+    graph = defs.resolve_asset_graph()
+    for key in ["raw_ssb__population", "raw_operators__clients", "fct_funding", "annual_reports"]:
+        node = graph.get(dg.AssetKey(key))
+        assert node.pools == {"duckdb_writer"}, key
