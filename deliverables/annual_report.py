@@ -58,7 +58,8 @@ def read_report_data(db_path: Path, year: int) -> dict[str, dict[str, Any]]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         regions = _rows(
             con,
-            "select region_id, region_name, is_illustrative from marts.dim_region order by region_id",
+            "select region_id, region_name, is_illustrative from marts.dim_region "
+            "order by region_id",
             [],
         )
         funding = _rows(

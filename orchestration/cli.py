@@ -1,10 +1,10 @@
 """`etablerer`: the command line of the platform.
 
-    etablerer prepare            set up DAGSTER_HOME and parse the dbt project (the manifest)
-    etablerer run --year 2026    materialise a year's assets through Dagster, with a summary
-    etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
-    etablerer validate FILE      check an operator file without loading it
-    etablerer ingest FILE        load an operator file
+etablerer prepare            set up DAGSTER_HOME and parse the dbt project (the manifest)
+etablerer run --year 2026    materialise a year's assets through Dagster, with a summary
+etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
+etablerer validate FILE      check an operator file without loading it
+etablerer ingest FILE        load an operator file
 """
 
 from __future__ import annotations
@@ -109,7 +109,9 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
     reports = sorted((paths.reports_dir() / str(year)).glob("*.html"))
     click.echo(f"Datavarehus: {paths.warehouse_path()}")
     click.echo(f"Rapporter:   {paths.reports_dir() / str(year)} ({len(reports)} filer)")
-    click.echo(f"Dagster-UI:  make dev, så http://127.0.0.1:3000 (DAGSTER_HOME={os.environ['DAGSTER_HOME']})")
+    click.echo(
+        f"Dagster-UI:  make dev, så http://127.0.0.1:3000 (DAGSTER_HOME={os.environ['DAGSTER_HOME']})"
+    )
 
 
 @main.command()

@@ -1,15 +1,11 @@
 """Shared test set-up: telemetry off, the demo pseudonym key, and dbt parsed once per session."""
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ETABLERER = Path(sys.executable).parent / "etablerer"
-DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
+from tests.helpers import DEMO_KEY, isolated_env, run_etablerer
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -23,25 +19,6 @@ def dbt_manifest() -> Path:
 
     dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
-
-
-def isolated_env(root: Path) -> dict[str, str]:
-    """Environment for a pipeline whose every output lives under root."""
-    return {
-        **os.environ,
-        "DAGSTER_HOME": str(root / "dagster_home"),
-        "ETABLERER_DUCKDB_PATH": str(root / "warehouse" / "etablerer.duckdb"),
-        "ETABLERER_ARCHIVE_DIR": str(root / "archive"),
-        "ETABLERER_LANDING_DIR": str(root / "landing"),
-        "ETABLERER_REPORTS_DIR": str(root / "reports"),
-        "ETABLERER_PSEUDONYM_KEY": DEMO_KEY,
-    }
-
-
-def run_etablerer(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(ETABLERER), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
-    )
 
 
 @pytest.fixture(scope="session")

@@ -53,7 +53,9 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
             metadata["data_docs"] = dg.MetadataValue.path(str(result.docs_path))
         if result.failed:
             metadata["failed_expectations"] = dg.MetadataValue.md(
-                "\n".join(f"- `{f.expectation_type}` på {f.table}: {f.summary}" for f in result.failed)
+                "\n".join(
+                    f"- `{f.expectation_type}` på {f.table}: {f.summary}" for f in result.failed
+                )
             )
             for failure in result.failed:
                 context.log.error(f"{suite_name}: {failure.expectation_type}: {failure.summary}")

@@ -1,0 +1,69 @@
+"""`etablerer run` on the bundled sample, as `make run` does it, end to end through Dagster."""
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from tests.helpers import run_etablerer
+
+REGIONS = {
+    "ringeriksregionen",
+    "drammensregionen",
+    "kongsberg_numedal",
+    "hallingdal",
+    "midt_buskerud",
+}
+COUNTY_FUNDING_SQL = """
+    select amount_nok, typeof(amount_nok)
+    from marts.fct_funding
+    where region_id = 'ringeriksregionen' and year = 2026 and funder_id = '33'
+"""
+
+
+def funding_snapshot(db_path) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(
+            "select agreement_id, funder_id, year, population, rate_nok_per_inhabitant, "
+            "amount_nok, status from marts.fct_funding order by all"
+        ).fetchall()
+
+
+@pytest.fixture(scope="module")
+def pipeline(sample_pipeline):
+    completed = sample_pipeline["completed"]
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return sample_pipeline
+
+
+def test_run_writes_the_warehouse_and_prints_a_summary(pipeline):
+    db_path = pipeline["root"] / "warehouse" / "etablerer.duckdb"
+    assert db_path.is_file()
+    out = pipeline["completed"].stdout
+    assert "=== Oppsummering ===" in out
+    assert "yearly_pipeline_job [2026]: OK" in out
+    assert f"Datavarehus: {db_path}" in out
+
+
+def test_county_owes_257345_for_ringeriksregionen_2026(pipeline):
+    db_path = pipeline["root"] / "warehouse" / "etablerer.duckdb"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(COUNTY_FUNDING_SQL).fetchall()
+    assert rows == [(Decimal("257345.00"), "DECIMAL(18,2)")]
+
+
+def test_one_html_report_per_region(pipeline):
+    report_dir = pipeline["root"] / "reports" / "2026"
+    written = {p.name for p in report_dir.glob("*.html")}
+    assert written >= {f"arsrapport_{region}_2026.html" for region in REGIONS}
+    ringerike = (report_dir / "arsrapport_ringeriksregionen_2026.html").read_text()
+    assert "257 345,00" in ringerike
+
+
+def test_second_run_succeeds_with_the_same_figures(pipeline):
+    db_path = pipeline["root"] / "warehouse" / "etablerer.duckdb"
+    before = funding_snapshot(db_path)
+    again = run_etablerer(["run", "--year", "2026"], pipeline["env"])
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert funding_snapshot(db_path) == before
+    assert len(before) > 0

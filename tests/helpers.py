@@ -1,0 +1,29 @@
+"""Helpers shared by the tests: run the CLI in an isolated environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ETABLERER = Path(sys.executable).parent / "etablerer"
+DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
+
+
+def isolated_env(root: Path) -> dict[str, str]:
+    """Environment for a pipeline whose every output lives under root."""
+    return {
+        **os.environ,
+        "DAGSTER_HOME": str(root / "dagster_home"),
+        "ETABLERER_DUCKDB_PATH": str(root / "warehouse" / "etablerer.duckdb"),
+        "ETABLERER_ARCHIVE_DIR": str(root / "archive"),
+        "ETABLERER_LANDING_DIR": str(root / "landing"),
+        "ETABLERER_REPORTS_DIR": str(root / "reports"),
+        "ETABLERER_PSEUDONYM_KEY": DEMO_KEY,
+    }
+
+
+def run_etablerer(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(ETABLERER), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
