@@ -109,9 +109,7 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
     reports = sorted((paths.reports_dir() / str(year)).glob("*.html"))
     click.echo(f"Datavarehus: {paths.warehouse_path()}")
     click.echo(f"Rapporter:   {paths.reports_dir() / str(year)} ({len(reports)} filer)")
-    click.echo(
-        f"Dagster-UI:  make dev, så http://127.0.0.1:3000 (DAGSTER_HOME={os.environ['DAGSTER_HOME']})"
-    )
+    click.echo("Dagster-UI:  make dev, så http://127.0.0.1:3000")
 
 
 @main.command()

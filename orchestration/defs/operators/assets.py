@@ -1,4 +1,4 @@
-"""Operators' records (CSV/XLSX exports): validated, pseudonymised and loaded per region and year."""
+"""Operators' records (CSV/XLSX exports): validated, pseudonymised, loaded per region and year."""
 
 import os
 from collections import defaultdict

@@ -1,5 +1,5 @@
-"""Landing-folder sensor: an operator drops a file in data/landing/<region_id>/<year>/; once the file
-has stopped changing, it is ingested and everything downstream of that year is rebuilt."""
+"""Landing-folder sensor: an operator drops a file in data/landing/<region_id>/<year>/; once the
+file has stopped changing, it is ingested and everything downstream of that year is rebuilt."""
 
 import json
 import time
