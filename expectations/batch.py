@@ -1,0 +1,71 @@
+"""A batch: one pandas frame pulled from DuckDB and the expectations to run on it.
+
+Suites build batches; the runner validates them. Frames never hold person keys (client_key,
+person_key, activity_id, response_id, org_number): suites aggregate or drop them in SQL, so
+neither results nor Data Docs can show one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+
+class MissingTableError(LookupError):
+    """The table a suite reads is not in the warehouse (the step that writes it has not run)."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__(table)
+        self.table = table
+
+
+@dataclass
+class Batch:
+    name: str
+    """Short name, unique in its suite; becomes `<suite>.<name>` in GX and Data Docs."""
+    table: str
+    """The warehouse table(s) the findings point at, e.g. `raw.clients`."""
+    frame: pd.DataFrame
+    expectations: list[Any]
+    """GX expectation objects, each with a Norwegian `description`."""
+    label_column: str | None = None
+    """A non-personal column that names each row (e.g. `ringeriksregionen/2026`), quoted in
+    summaries next to an unexpected value."""
+    notes: list[str] = field(default_factory=list)
+
+
+def require_table(con: duckdb.DuckDBPyConnection, qualified_name: str) -> None:
+    schema, table = qualified_name.split(".", 1)
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()
+    if not found or found[0] == 0:
+        raise MissingTableError(qualified_name)
+
+
+def partition_filter(
+    year: int | None, region_id: str | None, alias: str = ""
+) -> tuple[str, list[object]]:
+    """A `where` clause (always valid, `true` when unfiltered) and its parameters."""
+    prefix = f"{alias}." if alias else ""
+    clauses = ["true"]
+    params: list[object] = []
+    if year is not None:
+        clauses.append(f"{prefix}year = ?")
+        params.append(year)
+    if region_id is not None:
+        clauses.append(f"{prefix}region_id = ?")
+        params.append(region_id)
+    return " and ".join(clauses), params
+
+
+def fetch_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
