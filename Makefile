@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export ETABLERER_PSEUDONYM_KEY ?= demo-key-for-the-bundled-synthetic-sample-only
 
 .PHONY: install run test dev lint format bench docs clean
@@ -18,10 +19,14 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
-	@mkdir -p $(DAGSTER_HOME)
-	@cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/dagster.yaml 2>/dev/null || true
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print 2>/dev/null)
+MANIFEST := dbt_project/target/manifest.json
+
+# The dbt manifest the Dagster definitions load; parsed again only when the dbt project changes.
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
 	$(BIN)/etablerer prepare
+
+install: $(STAMP) $(MANIFEST)
 
 run: install
 	$(BIN)/etablerer run --year 2026

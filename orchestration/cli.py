@@ -50,11 +50,11 @@ main.add_command(ingest)
 def prepare() -> None:
     """Set up DAGSTER_HOME and parse dbt, so the definitions load (also outside `dagster dev`)."""
     home = ensure_environment()
-    from orchestration.defs.dbt.resources import dbt_project
+    from orchestration.defs.dbt.resources import prepare_manifest
 
-    dbt_project.preparer.prepare(dbt_project)
+    manifest = prepare_manifest()
     click.echo(f"DAGSTER_HOME: {home}")
-    click.echo(f"dbt-manifest: {dbt_project.manifest_path}")
+    click.echo(f"dbt-manifest: {manifest}")
 
 
 @dataclass

@@ -15,15 +15,14 @@ os.environ.setdefault("ETABLERER_PSEUDONYM_KEY", DEMO_KEY)
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """The dbt manifest, parsed once per session (the definitions cannot load without it)."""
-    from orchestration.defs.dbt.resources import dbt_project
+    from orchestration.defs.dbt.resources import prepare_manifest
 
-    dbt_project.preparer.prepare(dbt_project)
-    return dbt_project.manifest_path
+    return prepare_manifest()
 
 
 @pytest.fixture(scope="session")
 def sample_pipeline(tmp_path_factory, dbt_manifest) -> dict:
-    """The whole pipeline on the bundled sample for 2026, run once per session as `make run` does."""
+    """The whole pipeline on the bundled sample for 2026, run once, as `make run` does."""
     root = tmp_path_factory.mktemp("pipeline")
     env = isolated_env(root)
     completed = run_etablerer(["run", "--year", "2026"], env)
