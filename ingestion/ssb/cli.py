@@ -1,0 +1,66 @@
+"""`etablerer ssb fetch [--offline] [--db PATH]`: fetch SSB population, archive it, load raw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ingestion import paths
+from ingestion.ssb.archive import ArchiveError
+from ingestion.ssb.client import SsbError
+from ingestion.ssb.fetch import SnapshotError, fetch_population
+from ingestion.ssb.jsonstat import JsonStatError
+from ingestion.ssb.load import PopulationLoadError, load_population
+from ingestion.ssb.queries import QueryConfigError
+
+EXPECTED_ERRORS = (
+    SsbError,
+    SnapshotError,
+    PopulationLoadError,
+    JsonStatError,
+    QueryConfigError,
+    ArchiveError,
+)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+@click.group(help="Folketall fra SSB (tabell 01222 og 07459).")
+def ssb() -> None:
+    pass
+
+
+@ssb.command(help="Hent folketall fra SSB, arkiver svarene og last dem inn i raw.ssb_population.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Bruk det medfølgende øyeblikksbildet i data/sample/ssb i stedet for SSBs API.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB-filen som skal lastes (standard: lagerets fil, se ETABLERER_DUCKDB_PATH).",
+)
+def fetch(offline: bool, db_path: Path | None) -> None:
+    db_path = db_path or paths.warehouse_path()
+    archive_dir = paths.archive_dir() / "ssb"
+    try:
+        responses = fetch_population(offline=offline, archive_dir=archive_dir)
+        result = load_population(db_path, responses)
+    except EXPECTED_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    source = "øyeblikksbildet i data/sample/ssb" if offline else "SSBs API"
+    click.echo(f"Hentet {len(responses)} svar fra {source}, arkivert i {archive_dir}.")
+    if any(r.is_synthetic for r in responses):
+        click.echo("OBS: tallene er SYNTETISKE (ikke SSBs tall), kun for demo og tester.")
+    click.echo(
+        f"Lastet inn i {db_path}: {_count(result.rows_loaded)} rader i "
+        f"{result.periods_replaced} nye eller endrede perioder, {result.periods_unchanged} "
+        f"perioder uendret (tabell {', '.join(result.tables)})."
+    )

@@ -1,0 +1,222 @@
+"""Load archived SSB responses into `raw.ssb_population` (contract: docs/raw_tables.md).
+
+Each (table_id, period) in a response is written in its own transaction: the rows of that pair are
+deleted and the response's rows inserted. A pair whose rows would not change (same cells, values,
+statuses, labels and synthetic flag) is left untouched, so loading the same response twice changes
+nothing, and a corrected response replaces exactly the periods it covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingestion.ssb.archive import ArchivedResponse
+from ingestion.ssb.jsonstat import label_column, parse_jsonstat2
+
+TABLE = "raw.ssb_population"
+
+RAW_SCHEMA: dict[str, pl.DataType] = {
+    "table_id": pl.String(),
+    "contents_code": pl.String(),
+    "region_code": pl.String(),
+    "region_label": pl.String(),
+    "period": pl.String(),
+    "sex": pl.String(),
+    "age": pl.String(),
+    "value": pl.Int64(),
+    "status": pl.String(),
+    "response_sha256": pl.String(),
+    "fetched_at": pl.Datetime("us"),
+    "is_synthetic": pl.Boolean(),
+}
+KEY_COLUMNS = ["table_id", "contents_code", "region_code", "period", "sex", "age"]
+# What "the same data" means: everything except where and when the response came from.
+CONTENT_COLUMNS = [*KEY_COLUMNS, "region_label", "value", "status", "is_synthetic"]
+
+CREATE_SQL = f"""
+create schema if not exists raw;
+create table if not exists {TABLE} (
+    table_id varchar not null,
+    contents_code varchar not null,
+    region_code varchar not null,
+    region_label varchar,
+    period varchar not null,
+    sex varchar,
+    age varchar,
+    value bigint,
+    status varchar,
+    response_sha256 varchar not null,
+    fetched_at timestamp not null,
+    is_synthetic boolean not null
+);
+"""
+
+# JSON-stat dimension id -> raw column. ContentsCode, Region and Tid are required.
+DIMENSION_COLUMNS = {
+    "ContentsCode": "contents_code",
+    "Region": "region_code",
+    "Tid": "period",
+    "Kjonn": "sex",
+    "Alder": "age",
+}
+REQUIRED_DIMENSIONS = ("ContentsCode", "Region", "Tid")
+
+
+class PopulationLoadError(ValueError):
+    """A response cannot be loaded as it is. The message says which response and why."""
+
+
+@dataclass(frozen=True)
+class PopulationLoadResult:
+    rows_loaded: int
+    periods_replaced: int
+    periods_unchanged: int
+    tables: tuple[str, ...]
+
+    def as_metadata(self) -> dict[str, int | str]:
+        return {
+            "rows_loaded": self.rows_loaded,
+            "periods_replaced": self.periods_replaced,
+            "periods_unchanged": self.periods_unchanged,
+            "tables": ", ".join(self.tables),
+        }
+
+
+def raw_rows(response: ArchivedResponse) -> pl.DataFrame:
+    """The rows of `raw.ssb_population` that one archived response stands for."""
+    doc = response.read_json()
+    where = f"SSB-svaret for tabell {response.table_id} ({response.path.name})"
+    _check_table_id(doc, response.table_id, where)
+    cells = parse_jsonstat2(doc)
+    dimensions = [c for c in cells.columns if c in doc.get("id", [])]
+    unknown = [d for d in dimensions if d not in DIMENSION_COLUMNS]
+    if unknown:
+        raise PopulationLoadError(
+            f"{where} har dimensjonen(e) {', '.join(unknown)}, som raw.ssb_population ikke har "
+            "kolonner for. Fjern dem fra spørringen eller utvid kontrakten i docs/raw_tables.md."
+        )
+    missing = [d for d in REQUIRED_DIMENSIONS if d not in dimensions]
+    if missing:
+        raise PopulationLoadError(f"{where} mangler dimensjonen(e) {', '.join(missing)}.")
+    if cells["value"].dtype != pl.Int64:
+        raise PopulationLoadError(
+            f"{where} har verdier som ikke er heltall; folketall må være det."
+        )
+
+    fetched_at = response.fetched_at.astimezone(UTC).replace(tzinfo=None)
+    columns = {
+        "table_id": pl.lit(response.table_id),
+        "contents_code": pl.col("ContentsCode"),
+        "region_code": pl.col("Region"),
+        "region_label": pl.col(label_column("Region")),
+        "period": pl.col("Tid"),
+        "sex": pl.col("Kjonn") if "Kjonn" in dimensions else pl.lit(None),
+        "age": pl.col("Alder") if "Alder" in dimensions else pl.lit(None),
+        "value": pl.col("value"),
+        "status": pl.col("status"),
+        "response_sha256": pl.lit(response.sha256),
+        "fetched_at": pl.lit(fetched_at),
+        "is_synthetic": pl.lit(response.is_synthetic),
+    }
+    return cells.select(
+        expression.cast(RAW_SCHEMA[name]).alias(name) for name, expression in columns.items()
+    )
+
+
+def load_population(db_path: Path, responses: Sequence[ArchivedResponse]) -> PopulationLoadResult:
+    """Load archived responses into raw.ssb_population, one transaction per (table_id, period)."""
+    incoming = [raw_rows(response) for response in responses]
+    _refuse_overlaps(responses, incoming)
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    rows_loaded = periods_replaced = periods_unchanged = 0
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(CREATE_SQL)
+        for rows in incoming:
+            for (table_id, period), period_rows in sorted(
+                rows.group_by(["table_id", "period"]), key=lambda group: group[0]
+            ):
+                if _unchanged(connection, table_id, period, period_rows):
+                    periods_unchanged += 1
+                    continue
+                _replace_period(connection, table_id, period, period_rows)
+                periods_replaced += 1
+                rows_loaded += period_rows.height
+    tables = tuple(sorted({r.table_id for r in responses}))
+    return PopulationLoadResult(rows_loaded, periods_replaced, periods_unchanged, tables)
+
+
+def read_population(db_path: Path) -> pl.DataFrame:
+    """The whole raw table, in key order (for checks and tests; dbt reads it through source())."""
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        frame = connection.sql(f"select * from {TABLE} order by {', '.join(KEY_COLUMNS)}").pl()
+    return frame.cast(RAW_SCHEMA)
+
+
+def _check_table_id(doc: dict, table_id: str, where: str) -> None:
+    px = (doc.get("extension") or {}).get("px") or {}
+    declared = px.get("tableid")
+    if declared is not None and str(declared) != table_id:
+        raise PopulationLoadError(f"{where} sier selv at det er tabell {declared}.")
+
+
+def _refuse_overlaps(responses: Sequence[ArchivedResponse], incoming: list[pl.DataFrame]) -> None:
+    """No two responses in one load may share a (table, period): one would erase the other."""
+    seen: dict[tuple[str, str], str] = {}
+    for response, rows in zip(responses, incoming, strict=True):
+        for table_id, period in rows.select("table_id", "period").unique().iter_rows():
+            other = seen.setdefault((table_id, period), response.path.name)
+            if other != response.path.name:
+                raise PopulationLoadError(
+                    f"Både {other} og {response.path.name} har tall for tabell {table_id}, "
+                    f"periode {period}. Last dem hver for seg, i den rekkefølgen de gjelder."
+                )
+    keys = [rows.select(KEY_COLUMNS) for rows in incoming]
+    for response, key in zip(responses, keys, strict=True):
+        if key.is_duplicated().any():
+            raise PopulationLoadError(
+                f"SSB-svaret {response.path.name} har samme celle flere ganger."
+            )
+
+
+def _sorted_content(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(CONTENT_COLUMNS).sort(KEY_COLUMNS, nulls_last=True)
+
+
+def _unchanged(
+    connection: duckdb.DuckDBPyConnection, table_id: str, period: str, period_rows: pl.DataFrame
+) -> bool:
+    existing = connection.sql(
+        f"select {', '.join(CONTENT_COLUMNS)} from {TABLE} where table_id = ? and period = ?",
+        params=[table_id, period],
+    ).pl()
+    if existing.height != period_rows.height:
+        return False
+    existing = existing.cast({c: RAW_SCHEMA[c] for c in CONTENT_COLUMNS})
+    return _sorted_content(existing).equals(_sorted_content(period_rows))
+
+
+def _replace_period(
+    connection: duckdb.DuckDBPyConnection, table_id: str, period: str, period_rows: pl.DataFrame
+) -> None:
+    connection.execute("begin transaction")
+    try:
+        connection.execute(
+            f"delete from {TABLE} where table_id = ? and period = ?", [table_id, period]
+        )
+        connection.register("incoming_ssb_population", period_rows.to_arrow())
+        columns = ", ".join(RAW_SCHEMA)
+        connection.execute(
+            f"insert into {TABLE} ({columns}) select {columns} from incoming_ssb_population"
+        )
+        connection.unregister("incoming_ssb_population")
+        connection.execute("commit")
+    except Exception:
+        connection.execute("rollback")
+        raise
