@@ -77,28 +77,7 @@ FINANCE_MAX_AMOUNT_NOK = 50_000_000.0
 PLAN_MAX_VALUE = 100_000.0
 PLAN_SUBMITTED_YEARS: tuple[int, int] = (-1, 0)
 
-# Accepted values per raw column (docs/raw_tables.md).
-SEXES = ("K", "M", "U")
-REFERRED_BY = ("selv", "nav", "kommune", "innovasjon_norge", "bank", "regnskapsforer", "annet")
-ACTIVITY_TYPES = (
-    "veiledning", "kurs", "nettverk", "henvisning", "naeringsfaglig_vurdering", "mentor",
-)  # fmt: skip
-CHANNELS = ("fysisk", "digital")
-REFERRED_TO = ("innovasjon_norge", "nav", "naeringsliv", "annet")
-COURSE_TYPES = ("grunnkurs", "temakurs")
-TARGET_GROUPS = ("alle", "innvandrere", "kvinner", "ungdom")
-ORG_FORMS = ("ENK", "AS", "ANS", "DA", "SA", "NUF")
-SURVEY_QUESTIONS = ("fornoyd", "anbefale", "nytte_veiledning", "nytte_kurs")
-SURVEY_SCALES = ("1-5", "0-10")
-RECORD_TYPES = ("regnskap", "budsjett")
-FINANCE_CATEGORIES = (
-    "lonn", "lokaler", "kurs", "markedsforing", "reise", "administrasjon", "annet",
-    "inntekt_egenandel", "inntekt_tilskudd",
-)  # fmt: skip
-PLAN_TARGETS = (
-    "unike_klienter", "nye_klienter", "veiledningstimer", "grunnkurs", "temakurs",
-    "kursdeltakere", "nyetableringer", "nettverkssamlinger", "brukerundersokelse_svar",
-)  # fmt: skip
+# Accepted codes per column come from the data contract, ingestion/operators/contract.yaml.
 
 # --- Marts ------------------------------------------------------------------------------------
 
