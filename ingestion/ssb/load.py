@@ -170,7 +170,9 @@ def _refuse_overlaps(responses: Sequence[ArchivedResponse], incoming: list[pl.Da
     """No two responses in one load may share a (table, period): one would erase the other."""
     seen: dict[tuple[str, str], str] = {}
     for response, rows in zip(responses, incoming, strict=True):
-        for table_id, period in rows.select("table_id", "period").unique().iter_rows():
+        for table_id, period in (
+            rows.select("table_id", "period").unique().sort("period").iter_rows()
+        ):
             other = seen.setdefault((table_id, period), response.path.name)
             if other != response.path.name:
                 raise PopulationLoadError(
