@@ -1,0 +1,337 @@
+"""Public entry points: validate_file, ingest_file, ingest_directory, detect_kind."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .contract import KINDS, LOAD_ORDER, REGIONS, normalise_name, schema_for
+from .identifiers import client_key, load_pseudonym_key, person_key, pseudonymise
+from .load import (
+    ensure_raw_tables,
+    known_values,
+    last_loaded,
+    output_columns,
+    replace_partition,
+    write_load_log,
+)
+from .readers import CSV_SUFFIXES, LINE_COLUMN, XLSX_SUFFIXES, FileUnreadable
+from .validation import ValidationReport, finish_report, raw_col, validate_annotated
+
+# File-name stems per kind, Norwegian and English. Longest match wins ("aktivitetsplan" before
+# "aktivitet").
+KIND_NAMES: dict[str, tuple[str, ...]] = {
+    "clients": ("clients", "client", "klienter", "klient", "kunder", "klientliste"),
+    "activities": ("activities", "activity", "aktiviteter", "aktivitet", "veiledning"),
+    "courses": ("courses", "course", "kurs", "kursoversikt"),
+    "establishments": ("establishments", "etableringer", "etablering", "foretak", "nyetableringer"),
+    "survey_responses": (
+        "survey_responses",
+        "survey",
+        "brukerundersokelse",
+        "brukerundersokelser",
+        "undersokelse",
+        "sporreundersokelse",
+    ),
+    "finance": ("finance", "regnskap_budsjett", "regnskap", "budsjett", "okonomi"),
+    "activity_plan": ("activity_plan", "aktivitetsplan", "plan"),
+}
+
+
+class IngestError(RuntimeError):
+    """A file could not be loaded; the partition is unchanged. The message is Norwegian."""
+
+    def __init__(self, message: str, result: IngestResult | None = None):
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass
+class IngestResult:
+    kind: str
+    region_id: str
+    year: int
+    source_file: str
+    sha256: str
+    rows_in: int
+    loaded: int
+    rejected: int
+    status: str  # loaded | unchanged | failed
+    archived_path: Path | None = None
+    report: ValidationReport | None = field(default=None, repr=False)
+
+    def as_metadata(self) -> dict[str, str | int]:
+        return {
+            "kind": self.kind,
+            "region_id": self.region_id,
+            "year": self.year,
+            "source_file": self.source_file,
+            "sha256": self.sha256,
+            "rows_in": self.rows_in,
+            "loaded": self.loaded,
+            "rejected": self.rejected,
+            "status": self.status,
+            "archived_path": str(self.archived_path) if self.archived_path else "",
+        }
+
+
+def detect_kind(path: Path) -> str:
+    """The kind from the file name, e.g. `klienter_2025.csv` -> clients."""
+    stem = normalise_name(Path(path).stem)
+    best: tuple[int, str] | None = None
+    for kind, names in KIND_NAMES.items():
+        for name in names:
+            if stem == name or stem.startswith(name) or f"_{name}" in f"_{stem}":
+                if best is None or len(name) > best[0]:
+                    best = (len(name), kind)
+    if best is None:
+        raise ValueError(
+            f"Kan ikke se av filnavnet «{Path(path).name}» hva slags data det er. Gi filen et navn "
+            "som klienter.csv, aktiviteter.csv, kurs.csv, etableringer.csv, "
+            "brukerundersokelse.csv, "
+            f"regnskap_budsjett.csv eller aktivitetsplan.csv, eller oppgi --kind."
+        )
+    return best[1]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def archive_original(path: Path, sha256: str, archive_dir: Path) -> Path:
+    """Copy the original, content-addressed, once. A partial copy never has the final name."""
+    target = Path(archive_dir) / "operators" / sha256[:2] / f"{sha256}{Path(path).suffix.lower()}"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming_")
+    os.close(fd)
+    shutil.copyfile(path, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def _check_args(region_id: str, year: int, kind: str) -> None:
+    if region_id not in REGIONS:
+        raise ValueError(f"Ukjent region «{region_id}». Gyldige: {', '.join(REGIONS)}.")
+    if kind not in KINDS:
+        raise ValueError(f"Ukjent type «{kind}». Gyldige: {', '.join(KINDS)}.")
+    if not 2000 <= int(year) <= 2100:
+        raise ValueError(f"Året {year} er ikke gyldig.")
+
+
+def ingest_file(
+    db_path: Path,
+    path: Path,
+    *,
+    region_id: str,
+    year: int,
+    kind: str,
+    archive_dir: Path,
+    key: bytes | None = None,
+    sheet: str | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> IngestResult:
+    """Archive the original, validate it and replace the (kind, region_id, year) partition of
+    raw.<kind> and raw.quarantine in one transaction. The same file again is a no-op."""
+    path = Path(path)
+    _check_args(region_id, year, kind)
+    secret = key if key is not None else load_pseudonym_key()
+    sha256 = file_sha256(path)
+    archived = archive_original(path, sha256, archive_dir)
+    result = IngestResult(
+        kind, region_id, int(year), path.name, sha256, 0, 0, 0, "failed", archived
+    )
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        ensure_raw_tables(con)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        log = dict(
+            region_id=region_id, year=int(year), kind=kind, source_file=path.name, sha256=sha256
+        )
+        previous = last_loaded(con, region_id, int(year), kind)
+        if previous is not None and previous[0] == sha256:
+            result.rows_in, result.loaded, result.rejected = previous[1:]
+            result.status = "unchanged"
+            write_load_log(
+                con,
+                **log,
+                rows_in=result.rows_in,
+                loaded=result.loaded,
+                rejected=result.rejected,
+                loaded_at=now,
+                status="unchanged",
+            )
+            return result
+        report, _raw, annotated = validate_annotated(path, kind, int(year), sheet=sheet)
+        result.report = report
+        if annotated is None:
+            write_load_log(
+                con, **log, rows_in=0, loaded=0, rejected=0, loaded_at=now, status="failed"
+            )
+            raise IngestError(f"{path.name}: {report.file_error}", result)
+        schema = annotated.schema
+        frame = annotated.frame
+        for f in schema.fields:
+            if f.pii == "client_id":
+                frame = frame.with_columns(pl.col(f.name).alias("__client_id"))
+                frame = pseudonymise(
+                    frame, "__client_id", "client_key", lambda v: client_key(secret, region_id, v)
+                )
+            elif f.pii == "national_id":
+                frame = frame.with_columns(pl.col(f.name).alias("__national_id"))
+                frame = pseudonymise(
+                    frame, "__national_id", "person_key", lambda v: person_key(secret, v)
+                )
+        annotated.frame = frame
+        for f in schema.fields:
+            if f.references == "clients" and f.name in annotated.headers:
+                known = known_values(con, "clients", "client_key", region_id, int(year))
+                annotated.check_reference(f.name, "client_key", known)
+            elif f.references == "courses" and f.name in annotated.headers:
+                known = known_values(con, "courses", "course_id", region_id, int(year))
+                annotated.check_reference(f.name, f.name, known)
+        rejections = finish_report(report, annotated)
+        rows = _raw_rows(annotated.valid(), schema, region_id, int(year), path.name, sha256, now)
+        quarantine = rejections.select(
+            pl.lit(region_id).alias("region_id"),
+            pl.lit(int(year), pl.Int32).alias("year"),
+            pl.lit(kind).alias("kind"),
+            pl.lit(path.name).alias("source_file"),
+            pl.lit(sha256).alias("source_sha256"),
+            pl.col("source_line").cast(pl.Int32),
+            "column_name",
+            "value_masked",
+            "reason_code",
+            "message",
+            pl.lit(now).alias("loaded_at"),
+        )
+        result.rows_in, result.loaded, result.rejected = (
+            report.rows_in,
+            report.valid_rows,
+            report.rejected_rows,
+        )
+        try:
+            replace_partition(
+                con,
+                schema=schema,
+                region_id=region_id,
+                year=int(year),
+                rows=rows,
+                quarantine=quarantine,
+                log=dict(
+                    **log,
+                    rows_in=report.rows_in,
+                    loaded=report.valid_rows,
+                    rejected=report.rejected_rows,
+                    loaded_at=now,
+                    status="loaded",
+                ),
+                on_step=on_step,
+            )
+        except Exception as exc:
+            write_load_log(
+                con,
+                **log,
+                rows_in=report.rows_in,
+                loaded=0,
+                rejected=0,
+                loaded_at=now,
+                status="failed",
+            )
+            raise IngestError(
+                f"{path.name}: innlesingen feilet ({exc}). Forrige versjon av dataene er beholdt.",
+                result,
+            ) from exc
+        result.status = "loaded"
+        return result
+
+
+def _raw_rows(
+    valid: pl.DataFrame,
+    schema,
+    region_id: str,
+    year: int,
+    source_file: str,
+    sha256: str,
+    loaded_at: datetime,
+) -> pl.DataFrame:
+    exprs = [pl.lit(region_id).alias("region_id"), pl.lit(year, pl.Int32).alias("year")]
+    for f in schema.fields:
+        if f.pii == "drop":
+            if f.presence_column:
+                exprs.append(pl.col(raw_col(f.name)).is_not_null().alias(f.presence_column))
+        elif f.pii is None:
+            exprs.append(pl.col(f.name))
+    present = {name for name, _ in output_columns(schema)}
+    exprs += [pl.col(c) for c in ("client_key", "person_key") if c in present]
+    exprs += [
+        pl.lit(source_file).alias("source_file"),
+        pl.lit(sha256).alias("source_sha256"),
+        pl.col(LINE_COLUMN).cast(pl.Int32).alias("source_line"),
+        pl.lit(loaded_at).alias("loaded_at"),
+    ]
+    return valid.select(exprs)
+
+
+def ingest_directory(
+    db_path: Path,
+    directory: Path,
+    *,
+    region_id: str,
+    year: int,
+    archive_dir: Path,
+    key: bytes | None = None,
+) -> list[IngestResult]:
+    """Ingest every <kind>.csv/.xlsx in a folder, referenced kinds first (courses, clients)."""
+    directory = Path(directory)
+    secret = key if key is not None else load_pseudonym_key()
+    by_kind: dict[str, Path] = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        if path.suffix.lower() not in CSV_SUFFIXES + XLSX_SUFFIXES:
+            continue
+        kind = detect_kind(path)
+        if kind in by_kind:
+            raise ValueError(
+                f"To filer i {directory} gjelder {schema_for(kind).no}: «{by_kind[kind].name}» og "
+                f"«{path.name}». Lever én fil per type."
+            )
+        by_kind[kind] = path
+    return [
+        ingest_file(
+            db_path,
+            by_kind[kind],
+            region_id=region_id,
+            year=year,
+            kind=kind,
+            archive_dir=archive_dir,
+            key=secret,
+        )
+        for kind in LOAD_ORDER
+        if kind in by_kind
+    ]
+
+
+__all__ = [
+    "FileUnreadable",
+    "IngestError",
+    "IngestResult",
+    "detect_kind",
+    "ingest_directory",
+    "ingest_file",
+]

@@ -1,0 +1,158 @@
+"""DuckDB side: raw-table DDL and the one-transaction partition replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from .contract import Field, Schema, load_contract
+
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source_file", "varchar"),
+    ("source_sha256", "varchar"),
+    ("source_line", "integer"),
+    ("loaded_at", "timestamp"),
+)
+QUARANTINE_DDL = """
+create table if not exists raw.quarantine (
+    region_id varchar, year integer, kind varchar, source_file varchar, source_sha256 varchar,
+    source_line integer, column_name varchar, value_masked varchar, reason_code varchar,
+    message varchar, loaded_at timestamp
+)"""
+LOAD_LOG_DDL = """
+create table if not exists raw.load_log (
+    region_id varchar, year integer, kind varchar, source_file varchar, source_sha256 varchar,
+    rows_in integer, loaded integer, rejected integer, loaded_at timestamp, status varchar
+)"""
+_SQL_TYPES = {
+    "integer": "integer",
+    "decimal": "decimal(18,2)",
+    "date": "date",
+    "boolean": "boolean",
+}
+
+
+def output_columns(schema: Schema) -> list[tuple[str, str]]:
+    """(raw column, SQL type) for the data columns of raw.<kind>, in contract order."""
+    columns: list[tuple[str, str]] = []
+    for f in schema.fields:
+        if f.pii == "client_id":
+            columns.append(("client_key", "varchar"))
+        elif f.pii == "national_id":
+            columns.append(("person_key", "varchar"))
+        elif f.pii == "drop":
+            if f.presence_column:
+                columns.append((f.presence_column, "boolean"))
+        else:
+            columns.append((f.name, f.sql_type or _SQL_TYPES.get(f.type, "varchar")))
+    return columns
+
+
+def table_ddl(schema: Schema) -> str:
+    cols = [
+        ("region_id", "varchar"),
+        ("year", "integer"),
+        *output_columns(schema),
+        *LINEAGE_COLUMNS,
+    ]
+    body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in cols)
+    return f"create table if not exists raw.{schema.kind} (\n    {body}\n)"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists raw")
+    for schema in load_contract().schemas.values():
+        con.execute(table_ddl(schema))
+    con.execute(QUARANTINE_DDL)
+    con.execute(LOAD_LOG_DDL)
+
+
+def last_loaded(
+    con: duckdb.DuckDBPyConnection, region_id: str, year: int, kind: str
+) -> tuple[str, int, int, int] | None:
+    """(sha256, rows_in, loaded, rejected) of the file that currently fills the partition."""
+    return con.execute(
+        """select source_sha256, rows_in, loaded, rejected from raw.load_log
+           where region_id = ? and year = ? and kind = ? and status = 'loaded'
+           order by loaded_at desc limit 1""",
+        [region_id, year, kind],
+    ).fetchone()
+
+
+def write_load_log(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    region_id: str,
+    year: int,
+    kind: str,
+    source_file: str,
+    sha256: str,
+    rows_in: int,
+    loaded: int,
+    rejected: int,
+    loaded_at: datetime,
+    status: str,
+) -> None:
+    con.execute(
+        "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [region_id, year, kind, source_file, sha256, rows_in, loaded, rejected, loaded_at, status],
+    )
+
+
+def known_values(
+    con: duckdb.DuckDBPyConnection, kind: str, column: str, region_id: str, year: int
+) -> pl.Series:
+    rows = con.execute(
+        f"select distinct {column} from raw.{kind} where region_id = ? and year = ?",
+        [region_id, year],
+    ).fetchall()
+    return pl.Series(column, [r[0] for r in rows], dtype=pl.String)
+
+
+def replace_partition(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    schema: Schema,
+    region_id: str,
+    year: int,
+    rows: pl.DataFrame,
+    quarantine: pl.DataFrame,
+    log: dict,
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Delete the partition, insert rows, replace its quarantine rows, log. All or nothing.
+
+    `on_step` is called after each step ("deleted", "inserted", "quarantined"); tests raise from it
+    to prove a failure mid-load leaves the previous partition intact."""
+    step = on_step or (lambda _name: None)
+    kind = schema.kind
+    columns = ", ".join(rows.columns)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from raw.{kind} where region_id = ? and year = ?", [region_id, year])
+        step("deleted")
+        con.register("incoming_rows", rows.to_arrow())
+        con.execute(f"insert into raw.{kind} ({columns}) select {columns} from incoming_rows")
+        con.unregister("incoming_rows")
+        step("inserted")
+        con.execute(
+            "delete from raw.quarantine where region_id = ? and year = ? and kind = ?",
+            [region_id, year, kind],
+        )
+        qcols = ", ".join(quarantine.columns)
+        con.register("incoming_quarantine", quarantine.to_arrow())
+        con.execute(f"insert into raw.quarantine ({qcols}) select {qcols} from incoming_quarantine")
+        con.unregister("incoming_quarantine")
+        step("quarantined")
+        write_load_log(con, **log)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def field_by_role(schema: Schema, role: str) -> Field | None:
+    return next((f for f in schema.fields if f.pii == role), None)

@@ -1,0 +1,62 @@
+"""The readable Norwegian report printed by `etablerer validate`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from .contract import schema_for
+
+if TYPE_CHECKING:
+    from .validation import ValidationReport
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 med BOM",
+    "cp1252": "Windows-1252",
+    "xlsx": "Excel (.xlsx)",
+}
+MAX_ERRORS_SHOWN = 200
+
+
+def format_report(report: ValidationReport, *, display_name: str | None = None) -> str:
+    name = display_name or str(report.path)
+    schema = schema_for(report.kind)
+    lines = [f"Kontroll av {name}: {schema.no} ({report.kind}), rapporteringsår {report.year}"]
+    if report.file_error is not None:
+        lines += [
+            "",
+            f"Filen kan ikke leses: {report.file_error}",
+            "",
+            "Ingen rader er kontrollert.",
+        ]
+        return "\n".join(lines) + "\n"
+    fmt = ENCODING_NAMES.get(report.encoding or "", report.encoding or "")
+    if report.separator:
+        fmt += f", skilletegn «{report.separator}»"
+    lines.append(f"Format: {fmt}")
+    lines += [f"Merk: {note}" for note in report.notes]
+    lines.append("")
+    for err in report.errors[:MAX_ERRORS_SHOWN]:
+        value = "(tom)" if err.value is None else f"«{err.value}»"
+        column = err.header if err.header == err.column else f"{err.header}"
+        lines.append(f"{name}, rad {err.line}, kolonne «{column}»: verdi {value}")
+        lines.append(f"  {err.message}")
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        lines.append(f"… og {len(report.errors) - MAX_ERRORS_SHOWN} feil til (ikke vist).")
+    if report.errors:
+        lines.append("")
+    lines.append(
+        f"Oppsummering: {report.rows_in} rader lest, {report.valid_rows} godkjent, "
+        f"{report.rejected_rows} avvist ({len(report.errors)} feil)."
+    )
+    for reason, count in sorted(Counter(e.reason_code for e in report.errors).items()):
+        lines.append(f"  {reason}: {count}")
+    if report.rejected_rows:
+        lines.append(
+            "Rett radene over i kildesystemet eller filen og kontroller på nytt. Ved innlesing "
+            "lastes de godkjente radene, og de avviste legges i karantene med grunnen."
+        )
+    else:
+        lines.append("Filen følger datakontrakten og kan leveres.")
+    return "\n".join(lines) + "\n"
