@@ -334,6 +334,12 @@ class PxWebClient:
                     variable=variable,
                     value=value,
                 )
+        if status == 404 and response.request.method == "GET":
+            return error(
+                f"SSB fant ikke uttrekket fra tabell {table_id} (404), selv om tabellen finnes. "
+                "SSB svarer slik når URL-en er for lang; senk max_get_url_length så klienten "
+                "bruker POST."
+            )
         if status == 403 or (detail and re.search(r"cell|celle", detail, re.IGNORECASE)):
             return error(
                 f"SSB avviste spørringen mot tabell {table_id} ({status}): uttrekket er trolig for "

@@ -116,6 +116,18 @@ def test_404_says_the_table_does_not_exist():
     assert len(recorder.requests) == 2  # the data request, then the metadata check
 
 
+def test_404_for_a_table_that_exists_points_at_the_url_length():
+    def ssb(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/metadata"):
+            return httpx.Response(200, json=METADATA_01222)
+        return httpx.Response(404, text="Not Found")
+
+    client, _, _ = fake_client(ssb)
+    with pytest.raises(SsbQueryError, match="URL-en er for lang") as raised:
+        client.get_table_data("01222", SELECTION)
+    assert raised.value.status_code == 404 and raised.value.detail == "Not Found"
+
+
 def test_403_says_the_extract_is_too_large():
     def ssb(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/metadata"):
