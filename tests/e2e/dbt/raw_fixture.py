@@ -132,9 +132,7 @@ def population_rows(
     ]
 
 
-def insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Sequence[Any]]
-) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[Sequence[Any]]) -> None:
     rows = list(rows)
     if not rows:
         return
@@ -161,3 +159,179 @@ def build_raw_warehouse(
     finally:
         con.close()
     return path
+
+
+def _d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+# Ringeriksregionen 2026, a handful of rows we control. Chosen so that: one client has sex U (1,
+# suppressed) which forces secondary suppression of men (5); one client carries the old Viken code
+# 3007 (Ringerike); new businesses sit on both sides of the conversion window.
+RINGERIKE_CLIENTS_2026: list[tuple[str, str, str, int, bool, str, str]] = [
+    # client_key, municipality_code, sex, birth_year, immigrant, first_contact, referred_by
+    ("c01", "3305", "K", 1990, False, "2026-01-10", "selv"),
+    ("c02", "3305", "K", 1985, True, "2026-01-15", "nav"),
+    ("c03", "3305", "M", 1999, False, "2026-01-20", "selv"),
+    ("c04", "3305", "K", 1970, True, "2026-02-01", "kommune"),
+    ("c05", "3007", "M", 1995, False, "2026-02-10", "bank"),
+    ("c06", "3310", "K", 1988, True, "2026-03-05", "selv"),
+    ("c07", "3310", "K", 1960, False, "2026-03-12", "innovasjon_norge"),
+    ("c08", "3310", "M", 2001, False, "2026-04-01", "selv"),
+    ("c09", "3316", "K", 1980, True, "2026-04-20", "nav"),
+    ("c10", "3316", "U", 1992, False, "2026-05-02", "annet"),
+    ("c11", "3305", "K", 1975, True, "2025-03-01", "selv"),
+    ("c12", "3305", "M", 1982, False, "2024-02-01", "regnskapsforer"),
+    ("c13", "3318", "K", 1994, False, "2025-09-01", "selv"),
+    ("c14", "3318", "M", 1966, False, "2025-10-15", "selv"),
+]
+
+RINGERIKE_COURSES_2026 = [
+    # course_id, course_type, title, start, end, fee, target_group, municipality, channel
+    ("G1", "grunnkurs", "Grunnkurs vår", "2026-03-01", "2026-03-20", "0.00", "alle", "3305", "fysisk"),
+    ("T1", "temakurs", "Regnskap", "2026-04-01", "2026-04-01", "500.00", "alle", "3310", "digital"),
+]
+
+RINGERIKE_ACTIVITIES_2026 = [
+    # activity_id, client, date, type, channel, hours, course, completed, referred_to, done_date
+    ("a01", "c01", "2026-01-12", "veiledning", "fysisk", "2.00", None, None, None, None),
+    ("a02", "c01", "2026-02-12", "veiledning", "digital", "2.00", None, None, None, None),
+    ("a03", "c01", "2026-03-12", "veiledning", "fysisk", "1.50", None, None, None, None),
+    ("a04", "c02", "2026-01-20", "veiledning", "fysisk", "1.00", None, None, None, None),
+    ("a05", "c03", "2026-01-25", "veiledning", "digital", "1.00", None, None, None, None),
+    ("a06", "c04", "2026-02-05", "veiledning", "fysisk", "1.50", None, None, None, None),
+    ("a07", "c05", "2026-02-15", "veiledning", "digital", "0.50", None, None, None, None),
+    ("a08", "c06", "2026-03-06", "veiledning", "fysisk", "1.00", None, None, None, None),
+    ("a09", "c07", "2026-03-15", "veiledning", "fysisk", "1.00", None, None, None, None),
+    ("a10", "c09", "2026-04-22", "veiledning", "digital", "1.25", None, None, None, None),
+    ("a11", "c11", "2026-01-08", "veiledning", "fysisk", "1.00", None, None, None, None),
+    ("a12", "c01", "2026-03-01", "kurs", "fysisk", "3.00", "G1", True, None, None),
+    ("a13", "c02", "2026-03-01", "kurs", "fysisk", "3.00", "G1", True, None, None),
+    ("a14", "c03", "2026-03-01", "kurs", "fysisk", "3.00", "G1", True, None, None),
+    ("a15", "c04", "2026-03-01", "kurs", "fysisk", "3.00", "G1", True, None, None),
+    ("a16", "c06", "2026-03-01", "kurs", "fysisk", "3.00", "G1", True, None, None),
+    ("a17", "c07", "2026-03-01", "kurs", "fysisk", "3.00", "G1", False, None, None),
+    ("a18", "c01", "2026-04-01", "kurs", "digital", "2.00", "T1", True, None, None),
+    ("a19", "c05", "2026-04-01", "kurs", "digital", "2.00", "T1", True, None, None),
+    ("a20", "c13", "2026-04-01", "kurs", "digital", "2.00", "T1", True, None, None),
+    ("a21", "c01", "2026-05-10", "nettverk", "fysisk", "2.00", None, None, None, None),
+    ("a22", "c02", "2026-05-10", "nettverk", "fysisk", "2.00", None, None, None, None),
+    ("a23", "c06", "2026-09-10", "nettverk", "fysisk", "2.00", None, None, None, None),
+    ("a24", "c01", "2026-02-20", "henvisning", "digital", "0.25", None, None, "innovasjon_norge", None),
+    ("a25", "c04", "2026-02-21", "henvisning", "digital", "0.25", None, None, "innovasjon_norge", None),
+    ("a26", "c09", "2026-05-01", "henvisning", "fysisk", "0.25", None, None, "nav", None),
+    ("a27", "c01", "2026-02-01", "naeringsfaglig_vurdering", "fysisk", "2.00", None, None, None, "2026-02-11"),
+    ("a28", "c06", "2026-03-10", "naeringsfaglig_vurdering", "fysisk", "2.00", None, None, None, "2026-03-14"),
+]
+
+RINGERIKE_ESTABLISHMENTS_2026 = [
+    # client, org_number, registration_date, org_form, nace, ceased_date
+    ("c01", "921000001", "2026-03-01", "ENK", "62.010", None),  # in window
+    ("c02", "921000002", "2025-12-20", "AS", "47.910", None),  # 26 days before: in window, 2025
+    ("c03", "921000003", "2025-11-01", "ENK", "96.020", None),  # 80 days before: outside
+    ("c04", "921000004", "2026-04-15", "ENK", "74.100", None),
+    ("c05", "921000005", "2026-06-30", "AS", "43.320", None),
+    ("c06", "921000006", "2026-08-01", "ENK", "56.101", None),
+    ("c11", "921000011", "2026-05-01", "ENK", "85.599", None),  # client since 2025: in window
+    ("c12", "921000012", "2026-06-01", "AS", "70.220", None),  # 28 months after: outside
+]
+
+RINGERIKE_SURVEY_2026 = [
+    *[(f"r{i:02d}", "2026-06-01", "fornoyd", "1-5", s) for i, s in enumerate([5, 4, 4, 3, 5, 2], 1)],
+    *[(f"r{i:02d}", "2026-06-01", "anbefale", "0-10", s) for i, s in enumerate([10, 9, 8, 6, 9, 10], 1)],
+    *[(f"r{i:02d}", "2026-06-01", "nytte_kurs", "1-5", s) for i, s in enumerate([5, 4, 4], 1)],
+]
+
+RINGERIKE_FINANCE_2026 = [
+    ("regnskap", "lonn", "400000.00"),
+    ("regnskap", "lokaler", "60000.00"),
+    ("regnskap", "kurs", "20000.00"),
+    ("regnskap", "inntekt_egenandel", "1500.00"),
+    ("budsjett", "lonn", "380000.00"),
+    ("budsjett", "lokaler", "60000.00"),
+    ("budsjett", "kurs", "30000.00"),
+]
+
+RINGERIKE_PLAN_2026 = [
+    ("unike_klienter", "20"),
+    ("nye_klienter", "12"),
+    ("veiledningstimer", "40"),
+    ("grunnkurs", "2"),
+    ("temakurs", "2"),
+    ("kursdeltakere", "10"),
+    ("nyetableringer", "6"),
+    ("nettverkssamlinger", "4"),
+    ("brukerundersokelse_svar", "10"),
+]
+
+# Drammensregionen 2026: three clients only, so every count of people is suppressed.
+DRAMMEN_CLIENTS_2026 = [
+    ("d01", "3301", "K", 1990, False, "2026-02-01", "selv"),
+    ("d02", "3312", "M", 1980, False, "2026-03-01", "selv"),
+    ("d03", "0602", "K", 1970, True, "2026-04-01", "nav"),
+]
+
+
+def _dec(text: str | None):
+    from decimal import Decimal
+
+    return None if text is None else Decimal(text)
+
+
+def sample_operator_rows() -> dict[str, list[tuple[Any, ...]]]:
+    """Operator rows for the raw tables, in raw column order (lineage columns first)."""
+    region, year = "ringeriksregionen", 2026
+    rows: dict[str, list[tuple[Any, ...]]] = {k: [] for k in OPERATOR_KINDS}
+
+    def client_rows(region_id: str, clients: list) -> None:
+        for line, (key, muni, sex, born, imm, first, ref) in enumerate(clients, 2):
+            rows["clients"].append(
+                lineage(region_id, year, "clients", line)
+                + (key, None, muni, sex, born, imm, _d(first), ref, True, False)
+            )
+
+    client_rows(region, RINGERIKE_CLIENTS_2026)
+    client_rows("drammensregionen", DRAMMEN_CLIENTS_2026)
+    for line, (cid, ctype, title, start, end, fee, target, muni, channel) in enumerate(
+        RINGERIKE_COURSES_2026, 2
+    ):
+        rows["courses"].append(
+            lineage(region, year, "courses", line)
+            + (cid, ctype, title, _d(start), _d(end), _dec(fee), target, muni, channel)
+        )
+    for line, (aid, key, date, atype, ch, hours, course, done, ref, done_date) in enumerate(
+        RINGERIKE_ACTIVITIES_2026, 2
+    ):
+        rows["activities"].append(
+            lineage(region, year, "activities", line)
+            + (
+                aid,
+                key,
+                _d(date),
+                atype,
+                ch,
+                _dec(hours),
+                course,
+                done,
+                ref,
+                _d(done_date) if done_date else None,
+            )
+        )
+    for line, (key, org, reg, form, nace, ceased) in enumerate(RINGERIKE_ESTABLISHMENTS_2026, 2):
+        rows["establishments"].append(
+            lineage(region, year, "establishments", line)
+            + (key, org, _d(reg), form, nace, _d(ceased) if ceased else None)
+        )
+    for line, (rid, date, question, scale, score) in enumerate(RINGERIKE_SURVEY_2026, 2):
+        rows["survey_responses"].append(
+            lineage(region, year, "survey_responses", line)
+            + (rid, _d(date), question, scale, score)
+        )
+    for line, (rtype, cat, amount) in enumerate(RINGERIKE_FINANCE_2026, 2):
+        rows["finance"].append(lineage(region, year, "finance", line) + (rtype, cat, _dec(amount)))
+    for line, (target, planned) in enumerate(RINGERIKE_PLAN_2026, 2):
+        rows["activity_plan"].append(
+            lineage(region, year, "activity_plan", line)
+            + (target, _dec(planned), _d("2025-11-28"))
+        )
+    return rows

@@ -1,0 +1,85 @@
+{#- The KPI columns shared by fct_region_kpis and fct_municipality_kpis, computed from
+    int_kpi_counts_aggregated (aliased `counts`). Suppression is applied here, once. -#}
+
+{% macro shared_kpi_columns() -%}
+    {%- set sex_cells = ['clients_women', 'clients_men', 'clients_sex_unknown'] -%}
+    {%- set age_cells = ['clients_age_under_30', 'clients_age_30_49', 'clients_age_50_plus',
+                         'clients_age_unknown'] -%}
+        {{ kpi_count('unique_clients') }},
+        {{ kpi_count('new_clients') }},
+    {%- for cell in sex_cells %}
+        {{ kpi_count(cell, partition_cell_suppressed(cell, sex_cells)) }},
+    {%- endfor %}
+    {%- for cell in age_cells %}
+        {{ kpi_count(cell, partition_cell_suppressed(cell, age_cells)) }},
+    {%- endfor %}
+        {{ kpi_count('clients_immigrant_background') }},
+        {{ kpi_share('share_women_clients', 'clients_women', 'unique_clients',
+                     partition_cell_suppressed('clients_women', sex_cells)) }},
+        {{ kpi_share('share_immigrant_clients', 'clients_immigrant_background', 'unique_clients') }},
+        cast(guidance_sessions as integer) as guidance_sessions,
+        cast(guidance_hours as decimal(18, 2)) as guidance_hours,
+        {{ kpi_count('guidance_clients') }},
+        cast(
+            case
+                when guidance_clients >= {{ var('suppression_threshold') }}
+                    then round(cast(guidance_hours as decimal(18, 4)) / guidance_clients, 2)
+            end as decimal(18, 2)
+        ) as guidance_hours_per_client,
+        {{ kpi_count('clients_reached_free_hours_cap') }},
+        {{ kpi_share('digital_share_of_guidance_sessions', 'digital_guidance_sessions',
+                     'guidance_sessions') }},
+        cast(basic_courses_held as integer) as basic_courses_held,
+        {{ kpi_count('basic_course_participations') }},
+        {{ kpi_share('basic_course_completion_share', 'basic_course_completions',
+                     'basic_course_participations') }},
+        cast(theme_courses_held as integer) as theme_courses_held,
+        {{ kpi_count('theme_course_participations') }},
+        cast(
+            case when not {{ is_small_count('theme_course_participations') }}
+                then theme_course_fee_income_nok end as decimal(18, 2)
+        ) as theme_course_fee_income_nok,
+        {{ kpi_count('course_participants') }},
+        {{ kpi_share('share_women_participants', 'course_participants_women',
+                     'course_participants') }},
+        {{ kpi_share('share_immigrant_participants', 'course_participants_immigrant_background',
+                     'course_participants') }},
+        cast(network_events as integer) as network_events,
+        cast(network_participations as integer) as network_participations,
+        {{ kpi_count('referrals_innovasjon_norge') }},
+        {{ kpi_count('referrals_nav') }},
+        {{ kpi_count('referrals_naeringsliv') }},
+        {{ kpi_count('referrals_other') }},
+        {{ kpi_count('business_assessments') }},
+        cast(
+            case
+                when business_assessments_completed >= {{ var('suppression_threshold') }}
+                    then round(
+                        cast(assessment_turnaround_days_total as decimal(18, 4))
+                        / business_assessments_completed,
+                        1
+                    )
+            end as decimal(9, 1)
+        ) as assessment_turnaround_days_mean,
+        cast(mentor_sessions as integer) as mentor_sessions,
+        {{ kpi_count('new_businesses') }},
+        cast(
+            case
+                when not {{ is_small_count('new_businesses') }} and population > 0
+                    then round(1000.0 * new_businesses / population, 2)
+            end as decimal(9, 2)
+        ) as new_businesses_per_1000_inhabitants,
+        {{ kpi_share('share_women_founders', 'founders_women', 'new_businesses') }},
+        {{ kpi_share('share_immigrant_founders', 'founders_immigrant_background',
+                     'new_businesses') }},
+        {{ kpi_share('conversion_share', 'converted_new_clients', 'new_clients') }},
+        {{ kpi_share('survival_1y_share', 'businesses_survived_1y', 'businesses_1y_evaluable') }},
+        {{ kpi_share('survival_3y_share', 'businesses_survived_3y', 'businesses_3y_evaluable') }},
+        cast(population as bigint) as population,
+        cast(
+            case
+                when not {{ is_small_count('unique_clients') }} and population > 0
+                    then round(1000.0 * unique_clients / population, 2)
+            end as decimal(9, 2)
+        ) as clients_per_1000_inhabitants
+{%- endmacro %}

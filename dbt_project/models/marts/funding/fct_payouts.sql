@@ -1,0 +1,118 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=year_partition_key(),
+        on_schema_change='fail',
+    )
+}}
+
+-- Payouts per agreement, funder, year and payout month (§7: 50 % in January, 50 % in August).
+-- Rounding rule, stated once: each payout is the annual amount x cumulative share rounded to
+-- øre (half away from zero), minus what earlier payouts already took. The payouts of a year
+-- therefore always sum exactly to the annual amount. A payout is blocked when the amount is
+-- missing or the year's activity plan and budget were not approved by the due date.
+with
+
+funding as (
+    select * from {{ ref('fct_funding') }}
+),
+
+schedule as (
+    select * from {{ ref('payout_schedule') }}
+),
+
+approvals as (
+    select * from {{ ref('agreement_plan_approvals') }}
+),
+
+cumulative_schedule as (
+    select
+        payout_month,
+        due_day,
+        share,
+        sum(share) over (order by payout_month) as cumulative_share,
+        coalesce(
+            sum(share) over (
+                order by payout_month rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as previous_cumulative_share
+    from schedule
+),
+
+scheduled as (
+    select
+        funding.agreement_id,
+        funding.region_id,
+        funding.funder_id,
+        funding.funder_name,
+        funding.year,
+        cumulative_schedule.payout_month,
+        cumulative_schedule.share,
+        make_date(funding.year, cumulative_schedule.payout_month, cumulative_schedule.due_day)
+            as due_date,
+        funding.amount_nok as annual_amount_nok,
+        round(funding.amount_nok * cumulative_schedule.cumulative_share, 2)
+        - round(funding.amount_nok * cumulative_schedule.previous_cumulative_share, 2)
+            as amount_nok,
+        funding.status as funding_status,
+        funding.status_reason as funding_status_reason,
+        funding.is_illustrative,
+        approvals.approved_date as plan_approved_date
+    from funding
+    cross join cumulative_schedule
+    left join approvals
+        on funding.agreement_id = approvals.agreement_id
+        and funding.year = approvals.year
+    where {{ year_partition_filter('funding.year', 'funding.region_id') }}
+),
+
+reasons as (
+    select
+        *,
+        nullif(
+            concat_ws(
+                ' ',
+                case
+                    when plan_approved_date is null
+                        then 'Aktivitetsplan og budsjett for ' || year
+                        || ' er ikke godkjent av fylkeskommunen (§7).'
+                    when plan_approved_date > due_date
+                        then 'Aktivitetsplan og budsjett for ' || year || ' ble godkjent '
+                        || strftime(plan_approved_date, '%d.%m.%Y')
+                        || ', etter forfallsdatoen (§7).'
+                end,
+                case
+                    when funding_status = 'rate_missing'
+                        then 'Stykkpris mangler: ' || funding_status_reason
+                    when funding_status = 'population_missing'
+                        then 'Folketall mangler: ' || funding_status_reason
+                end
+            ),
+            ''
+        ) as blocked_reason
+    from scheduled
+),
+
+final as (
+    select
+        cast(agreement_id as varchar) as agreement_id,
+        cast(region_id as varchar) as region_id,
+        cast(funder_id as varchar) as funder_id,
+        cast(funder_name as varchar) as funder_name,
+        cast(year as integer) as year,
+        cast(payout_month as integer) as payout_month,
+        cast(share as decimal(9, 4)) as share,
+        cast(due_date as date) as due_date,
+        cast(annual_amount_nok as decimal(18, 2)) as annual_amount_nok,
+        cast(amount_nok as decimal(18, 2)) as amount_nok,
+        cast(case when blocked_reason is null then 'ready' else 'blocked' end as varchar)
+            as status,
+        cast(blocked_reason as varchar) as blocked_reason,
+        cast(plan_approved_date as date) as plan_approved_date,
+        cast(is_illustrative as boolean) as is_illustrative
+    from reasons
+)
+
+select * from final

@@ -1,0 +1,47 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=year_partition_key(),
+        on_schema_change='fail',
+    )
+}}
+
+-- Survey results per region, year and question. Results are suppressed (null) when the number of
+-- responses is below the threshold; the number of responses itself is shown.
+with
+
+survey_results as (
+    select * from {{ ref('int_survey_results_aggregated') }}
+),
+
+final as (
+    select
+        cast(region_id as varchar) as region_id,
+        cast(year as integer) as year,
+        cast(question_id as varchar) as question_id,
+        cast(scale as varchar) as scale,
+        cast(responses as integer) as responses,
+        cast(
+            case when responses >= {{ var('suppression_threshold') }} then round(mean_score, 2) end
+            as decimal(9, 2)
+        ) as mean_score,
+        cast(
+            case
+                when responses >= {{ var('suppression_threshold') }}
+                    then round(cast(satisfied_responses as decimal(18, 4)) / responses, 4)
+            end as decimal(9, 4)
+        ) as share_satisfied,
+        cast(
+            case
+                when responses >= {{ var('suppression_threshold') }} and is_nps_question
+                    then round(100.0 * (promoters - detractors) / responses, 1)
+            end as decimal(9, 1)
+        ) as nps,
+        cast(is_nps_question as boolean) as is_nps_question,
+        cast(responses < {{ var('suppression_threshold') }} as boolean) as is_suppressed
+    from survey_results
+    where {{ year_partition_filter() }}
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+source as (
+    select * from {{ source('operators', 'courses') }}
+),
+
+renamed as (
+    select
+        cast(region_id as varchar) as region_id,
+        cast(year as integer) as year,
+        cast(source_file as varchar) as source_file,
+        cast(source_sha256 as varchar) as source_sha256,
+        cast(source_line as integer) as source_line,
+        cast(loaded_at as timestamp) as loaded_at,
+        cast(course_id as varchar) as course_id,
+        cast(course_type as varchar) as course_type,
+        cast(title as varchar) as title,
+        cast(start_date as date) as start_date,
+        cast(end_date as date) as end_date,
+        cast(fee_nok as decimal(18,2)) as fee_nok,
+        cast(target_group as varchar) as target_group,
+        cast(municipality_code as varchar) as municipality_code,
+        cast(channel as varchar) as channel
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('operators', 'load_log') }}
+),
+
+renamed as (
+    select
+        cast(region_id as varchar) as region_id,
+        cast(year as integer) as year,
+        cast(kind as varchar) as kind,
+        cast(source_file as varchar) as source_file,
+        cast(source_sha256 as varchar) as source_sha256,
+        cast(rows_in as integer) as rows_in,
+        cast(loaded as integer) as rows_loaded,
+        cast(rejected as integer) as rows_rejected,
+        cast(loaded_at as timestamp) as loaded_at,
+        cast(status as varchar) as load_status
+    from source
+)
+
+select * from renamed
