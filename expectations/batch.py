@@ -7,6 +7,7 @@ neither results nor Data Docs can show one.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -69,3 +70,21 @@ def fetch_frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
 ) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()
+
+
+def format_number(value: Any) -> str:
+    """Numbers the Norwegian way (decimal comma, up to four significant digits); anything
+    else as text."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return "mangler"
+    if isinstance(value, int):
+        return str(value)
+    try:
+        as_float = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if as_float.is_integer():
+        return str(int(as_float))
+    return f"{as_float:.4g}".replace(".", ",")

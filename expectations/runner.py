@@ -7,7 +7,6 @@ GX is imported inside the functions, after `GX_ANALYTICS_ENABLED=False` is set, 
 from __future__ import annotations
 
 import importlib
-import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from expectations.batch import Batch, MissingTableError
+from expectations.batch import Batch, MissingTableError, format_number
 from expectations.result import FailedExpectation, SuiteResult
 
 # Suite name -> module under expectations.suites, and the keyword it passes to `build`.
@@ -107,10 +106,21 @@ def validate_batches(
     ephemeral context, and fold the results into one `SuiteResult`."""
     _quiet_gx()
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    # In memory, no default temp docs site, no tqdm bars, no analytics.
+    context = gx.get_context(
+        mode="ephemeral",
+        project_config=DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            progress_bars=ProgressBarsConfig(globally=False),
+            analytics_enabled=False,
+        ),
+    )
     source = context.data_sources.add_pandas(suite_name)
     site_name = "run"
     docs_site = Path(docs_dir) / suite_name if docs_dir is not None else None
@@ -184,13 +194,12 @@ def _summary(batch: Batch, description: str | None, result: Any) -> str:
         return f"{lead}: kunne ikke beregnes ({exception.get('exception_message')})."
     observed = result.result or {}
     if "observed_value" in observed:
-        return f"{lead}: observert {_number(observed['observed_value'])}."
+        return f"{lead}: observert {format_number(observed['observed_value'])}."
     if "unexpected_count" in observed:
         examples = _examples(batch, observed)
-        text = (
-            f"{lead}: {observed['unexpected_count']} av {observed.get('element_count', '?')} "
-            "verdier avviker"
-        )
+        # Nulls are outside most expectations (e.g. hours of non-guidance rows): not counted.
+        checked = observed.get("element_count", 0) - observed.get("missing_count", 0)
+        text = f"{lead}: {observed['unexpected_count']} av {checked} verdier avviker"
         return f"{text} (f.eks. {examples})." if examples else f"{text}."
     return f"{lead}: ikke oppfylt."
 
@@ -201,24 +210,8 @@ def _examples(batch: Batch, observed: dict[str, Any]) -> str:
     if batch.label_column and len(indexes) == len(values):
         labels = batch.frame[batch.label_column]
         return ", ".join(
-            f"{labels.loc[index]}: {_number(value)}"
+            f"{labels.loc[index]}: {format_number(value)}"
             for index, value in zip(indexes, values, strict=True)
         )
-    return ", ".join(_number(value) for value in values)
-
-
-def _number(value: Any) -> str:
-    """Numbers the Norwegian way (decimal comma), everything else as text."""
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float) and math.isnan(value):
-        return "mangler"
-    if isinstance(value, int):
-        return str(value)
-    try:
-        as_float = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if as_float.is_integer():
-        return str(int(as_float))
-    return f"{as_float:.4g}".replace(".", ",")
+    distinct = dict.fromkeys(format_number(value) for value in values)
+    return ", ".join(distinct)

@@ -22,7 +22,13 @@ import great_expectations.expectations as gxe
 
 from expectations import raw_columns
 from expectations import thresholds as t
-from expectations.batch import Batch, fetch_frame, partition_filter, require_table
+from expectations.batch import (
+    Batch,
+    fetch_frame,
+    format_number,
+    partition_filter,
+    require_table,
+)
 
 # Columns that identify a person or a row; kept out of every frame (see module docstring).
 _KEY_COLUMNS = frozenset({"client_key", "person_key", "activity_id", "response_id", "org_number"})
@@ -332,7 +338,8 @@ def _activities() -> _KindChecks:
                 meta={"column": "hours"},
                 description=(
                     f"Minst {t.GUIDANCE_HOURS_MOSTLY:.0%} av veiledningene varer mellom "
-                    f"{t.GUIDANCE_HOURS_MIN} og {t.GUIDANCE_HOURS_MAX} timer."
+                    f"{format_number(t.GUIDANCE_HOURS_MIN)} og "
+                    f"{format_number(t.GUIDANCE_HOURS_MAX)} timer."
                 ),
             ),
             gxe.ExpectColumnValuesToBeBetween(
@@ -451,7 +458,7 @@ def _survey_responses() -> _KindChecks:
                 meta={"column": "score"},
                 description=(
                     "Gjennomsnittlig svar (0 = dårligst, 1 = best) er minst "
-                    f"{t.SURVEY_MEAN_SCORE_MIN}; lavere tyder på snudd skala."
+                    f"{format_number(t.SURVEY_MEAN_SCORE_MIN)}; lavere tyder på snudd skala."
                 ),
             ),
             gxe.ExpectColumnValuesToBeBetween(

@@ -1,0 +1,237 @@
+"""Tiny DuckDB warehouses for the suite tests, shaped per docs/raw_tables.md.
+
+`good_raw_rows()` gives one clean region-year (ringeriksregionen 2026) for every operator kind
+plus a quarterly SSB series; tests corrupt a copy and write it with `write_warehouse`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+LINEAGE = (
+    "region_id varchar, year integer, source_file varchar, source_sha256 varchar, "
+    "source_line integer, loaded_at timestamp"
+)
+RAW_DDL: dict[str, str] = {
+    "ssb_population": (
+        "table_id varchar, contents_code varchar, region_code varchar, region_label varchar, "
+        "period varchar, sex varchar, age varchar, value bigint, status varchar, "
+        "response_sha256 varchar, fetched_at timestamp, is_synthetic boolean"
+    ),
+    "clients": LINEAGE
+    + ", client_key varchar, person_key varchar, municipality_code varchar, sex varchar, "
+    "birth_year integer, immigrant_background boolean, first_contact_date date, "
+    "referred_by varchar, has_email boolean, has_phone boolean",
+    "activities": LINEAGE
+    + ", activity_id varchar, client_key varchar, activity_date date, activity_type varchar, "
+    "channel varchar, hours decimal(9,2), course_id varchar, course_completed boolean, "
+    "referred_to varchar, assessment_completed_date date",
+    "courses": LINEAGE
+    + ", course_id varchar, course_type varchar, title varchar, start_date date, end_date date, "
+    "fee_nok decimal(18,2), target_group varchar, municipality_code varchar, channel varchar",
+    "establishments": LINEAGE
+    + ", client_key varchar, org_number varchar, registration_date date, org_form varchar, "
+    "nace_code varchar, ceased_date date",
+    "survey_responses": LINEAGE
+    + ", response_id varchar, response_date date, question_id varchar, scale varchar, "
+    "score integer",
+    "finance": LINEAGE + ", record_type varchar, category varchar, amount_nok decimal(18,2)",
+    "activity_plan": LINEAGE
+    + ", target_id varchar, planned_value decimal(18,2), submitted_date date",
+    "quarantine": (
+        "region_id varchar, year integer, kind varchar, source_file varchar, "
+        "source_sha256 varchar, source_line integer, column_name varchar, value_masked varchar, "
+        "reason_code varchar, message varchar, loaded_at timestamp"
+    ),
+    "load_log": (
+        "region_id varchar, year integer, kind varchar, source_file varchar, "
+        "source_sha256 varchar, rows_in integer, loaded integer, rejected integer, "
+        "loaded_at timestamp, status varchar"
+    ),
+}
+KINDS = (
+    "clients",
+    "activities",
+    "courses",
+    "establishments",
+    "survey_responses",
+    "finance",
+    "activity_plan",
+)
+REGION = "ringeriksregionen"
+YEAR = 2026
+LOADED_AT = dt.datetime(2027, 1, 15, 8, 0)
+CLIENT_KEY_PREFIX = "c0ffee"
+
+
+def _lineage(kind: str, line: int, year: int = YEAR, region: str = REGION) -> list[Any]:
+    return [region, year, f"{kind}.csv", f"sha-{kind}-{region}-{year}", line, LOADED_AT]
+
+
+def client_key(number: int) -> str:
+    """A fake 64-hex pseudonym; tests grep Data Docs for it."""
+    return f"{CLIENT_KEY_PREFIX}{number:058x}"
+
+
+def operator_rows(year: int = YEAR, region: str = REGION) -> dict[str, list[list[Any]]]:
+    """Clean operator records for one region-year, as rows in RAW_DDL column order."""
+    rows: dict[str, list[list[Any]]] = {kind: [] for kind in KINDS}
+    for n in range(20):
+        rows["clients"].append(
+            _lineage("clients", n + 2, year, region)
+            + [
+                client_key(n),
+                None,
+                "3305" if n % 2 else "3007",
+                "KM"[n % 2],
+                1970 + n,
+                n % 3 == 0,
+                dt.date(year, 1 + n % 12, 5),
+                "selv",
+                True,
+                n % 2 == 0,
+            ]
+        )
+    activity_types = ["veiledning", "veiledning", "kurs", "henvisning", "naeringsfaglig_vurdering"]
+    for n in range(40):
+        kind = activity_types[n % len(activity_types)]
+        date = dt.date(year, 1 + n % 12, 10)
+        rows["activities"].append(
+            _lineage("activities", n + 2, year, region)
+            + [
+                f"A-{n:04d}",
+                client_key(n % 20),
+                date,
+                kind,
+                "digital" if n % 4 == 0 else "fysisk",
+                Decimal("1.50"),
+                "KURS-01" if kind == "kurs" else None,
+                True if kind == "kurs" else None,
+                "nav" if kind == "henvisning" else None,
+                date + dt.timedelta(days=20) if kind == "naeringsfaglig_vurdering" else None,
+            ]
+        )
+    for n, (course_type, fee) in enumerate([("grunnkurs", "0.00"), ("temakurs", "500.00")]):
+        rows["courses"].append(
+            _lineage("courses", n + 2, year, region)
+            + [
+                f"KURS-0{n + 1}",
+                course_type,
+                f"Kurs {n + 1}",
+                dt.date(year, 2, 10),
+                dt.date(year, 2, 12),
+                Decimal(fee),
+                "alle",
+                "3305",
+                "fysisk",
+            ]
+        )
+    for n in range(3):
+        rows["establishments"].append(
+            _lineage("establishments", n + 2, year, region)
+            + [client_key(n), "974760673", dt.date(year, 3, 1), "ENK", "62.010", None]
+        )
+    for n in range(10):
+        question, scale, score = ("fornoyd", "1-5", 4) if n % 2 else ("anbefale", "0-10", 9)
+        rows["survey_responses"].append(
+            _lineage("survey_responses", n + 2, year, region)
+            + [f"S-{n // 2:04d}", dt.date(year, 6, 20), question, scale, score]
+        )
+    for n, (record_type, category, amount) in enumerate(
+        [("budsjett", "lonn", "300000.00"), ("regnskap", "lonn", "290000.00")]
+    ):
+        rows["finance"].append(
+            _lineage("finance", n + 2, year, region) + [record_type, category, Decimal(amount)]
+        )
+    for n, (target, value) in enumerate(
+        [("unike_klienter", "250"), ("grunnkurs", "4"), ("veiledningstimer", "600")]
+    ):
+        rows["activity_plan"].append(
+            _lineage("activity_plan", n + 2, year, region)
+            + [target, Decimal(value), dt.date(year - 1, 11, 25)]
+        )
+    return rows
+
+
+def load_log_rows(
+    operator: dict[str, list[list[Any]]], quarantined: dict[str, int] | None = None
+) -> list[list[Any]]:
+    """One `loaded` entry per kind and partition: rows_in = loaded + quarantined lines."""
+    quarantined = quarantined or {}
+    log: list[list[Any]] = []
+    partitions: dict[tuple[str, int, str, str], int] = {}
+    for kind, rows in operator.items():
+        for row in rows:
+            key = (row[0], row[1], kind, row[3])
+            partitions[key] = partitions.get(key, 0) + 1
+    for (region, year, kind, sha), loaded in partitions.items():
+        rejected = quarantined.get(kind, 0)
+        log.append(
+            [region, year, kind, f"{kind}.csv", sha, loaded + rejected, loaded, rejected]
+            + [LOADED_AT, "loaded"]
+        )
+    return log
+
+
+def quarantine_rows(kind: str, count: int, year: int = YEAR) -> list[list[Any]]:
+    """`count` quarantined lines, each with two bad columns (to show lines are counted once)."""
+    rows = []
+    for n in range(count):
+        for column in ("birth_year", "sex"):
+            rows.append(
+                [REGION, year, kind, f"{kind}.csv", f"sha-{kind}-{REGION}-{year}", 1000 + n]
+                + [column, "***", "invalid", "Ugyldig verdi.", LOADED_AT]
+            )
+    return rows
+
+
+def ssb_rows(jump: tuple[str, str, float] | None = None) -> list[list[Any]]:
+    """Table 01222, four municipalities, 2024K1-2025K4, growing slowly.
+
+    `jump=(region_code, period, factor)` multiplies one quarter's values by factor.
+    """
+    rows = []
+    for code, base in (("3305", 31000), ("3310", 6870), ("3318", 2400), ("3236", 8000)):
+        for year in (2024, 2025):
+            for quarter in range(1, 5):
+                period = f"{year}K{quarter}"
+                value = base + (year - 2024) * 40 + quarter * 10
+                if jump and jump[0] == code and jump[1] == period:
+                    value = int(value * jump[2])
+                for contents in ("Folketallet11", "Folketallet1"):
+                    rows.append(
+                        ["01222", contents, code, f"Kommune {code}", period, None, None, value]
+                        + [None, "sha-ssb", LOADED_AT, True]
+                    )
+    return rows
+
+
+def write_warehouse(path: Path, tables: dict[str, list[list[Any]]]) -> Path:
+    """Create `raw` with every table in RAW_DDL and insert `tables` (missing ones stay empty)."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists raw")
+        for table, ddl in RAW_DDL.items():
+            con.execute(f"create or replace table raw.{table} ({ddl})")
+            rows = tables.get(table, [])
+            if rows:
+                placeholders = ", ".join("?" for _ in rows[0])
+                con.executemany(f"insert into raw.{table} values ({placeholders})", rows)
+    finally:
+        con.close()
+    return path
+
+
+def good_raw_tables() -> dict[str, list[list[Any]]]:
+    operator = operator_rows()
+    return {
+        **operator,
+        "load_log": load_log_rows(operator),
+        "quarantine": [],
+        "ssb_population": ssb_rows(),
+    }
