@@ -17,6 +17,30 @@ ENCODING_NAMES = {
     "xlsx": "Excel (.xlsx)",
 }
 MAX_ERRORS_SHOWN = 200
+REASON_LABELS = {
+    "missing_required": "påkrevd felt mangler",
+    "missing_conditional": "felt mangler for denne aktivitetstypen",
+    "invalid_integer": "ikke et heltall",
+    "invalid_decimal": "ugyldig tall",
+    "invalid_date": "ugyldig dato",
+    "invalid_boolean": "ikke ja/nei",
+    "invalid_code": "verdi utenfor kodelisten",
+    "invalid_municipality": "ukjent kommunenummer",
+    "invalid_national_id": "ugyldig fødselsnummer/D-nummer",
+    "invalid_org_number": "ugyldig organisasjonsnummer",
+    "invalid_nace": "ugyldig næringskode",
+    "negative_value": "negativt tall",
+    "out_of_range": "utenfor gyldig område",
+    "date_outside_year": "dato utenfor rapporteringsåret",
+    "date_after_year": "dato etter rapporteringsåret",
+    "date_outside_plan_window": "innsendingsdato utenfor planperioden",
+    "date_order": "datoer i feil rekkefølge",
+    "score_out_of_range": "svar utenfor skalaen",
+    "scale_mismatch": "feil skala for spørsmålet",
+    "duplicate_key": "duplikat",
+    "unknown_reference": "ukjent klient eller kurs",
+    "wrong_field_count": "feil antall felt i raden",
+}
 
 
 def format_report(report: ValidationReport, *, display_name: str | None = None) -> str:
@@ -51,7 +75,7 @@ def format_report(report: ValidationReport, *, display_name: str | None = None) 
         f"{report.rejected_rows} avvist ({len(report.errors)} feil)."
     )
     for reason, count in sorted(Counter(e.reason_code for e in report.errors).items()):
-        lines.append(f"  {reason}: {count}")
+        lines.append(f"  {REASON_LABELS.get(reason, reason)}: {count}")
     if report.rejected_rows:
         lines.append(
             "Rett radene over i kildesystemet eller filen og kontroller på nytt. Ved innlesing "

@@ -104,7 +104,9 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 
 
-def reason_message(reason: str, f: Field | None, schema: Schema, year: int) -> str:
+def reason_message(
+    reason: str, f: Field | None, schema: Schema, year: int, label: str | None = None
+) -> str:
     what, fix = REASONS[reason]
     fields = {x.name: x for x in schema.fields}
     cond = ""
@@ -114,7 +116,7 @@ def reason_message(reason: str, f: Field | None, schema: Schema, year: int) -> s
     if f is not None and f.references:
         target = {"clients": "klientfilen", "courses": "kursfilen"}.get(f.references, f.references)
     values = {
-        "no": f.no if f else ROW_COLUMN,
+        "no": label or (f.no if f else ROW_COLUMN),
         "codes": ", ".join(f.codes) if f else "",
         "year": year,
         "prev": year - 1,
@@ -307,7 +309,8 @@ class Annotated:
             reasons = self.frame.get_column(column).drop_nulls().unique().to_list()
             if not reasons:
                 continue
-            messages = {r: reason_message(r, f, self.schema, self.year) for r in reasons}
+            label = self.headers.get(field_name or "")
+            messages = {r: reason_message(r, f, self.schema, self.year, label) for r in reasons}
             value = mask_expr(pl.col(raw_col(f.name)), f.pii) if f else pl.lit(None, pl.String)
             parts.append(
                 self.frame.filter(pl.col(column).is_not_null()).select(

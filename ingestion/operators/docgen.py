@@ -1,0 +1,169 @@
+"""Generate docs/datakontrakt.md and docs/templates/<kind>.csv|.xlsx from contract.yaml.
+
+python -m ingestion.operators.docgen          # writes into the repository
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .contract import KINDS, load_contract, valid_municipality_codes
+from .samplegen import PRETTY_HEADERS, FileFormat, _write_xlsx, generate_dirty
+
+TYPE_TEXT = {
+    "string": "tekst",
+    "integer": "heltall",
+    "decimal": "tall (desimalkomma godtas)",
+    "date": "dato (dd.mm.åååå eller åååå-mm-dd)",
+    "boolean": "ja/nei",
+    "code": "kode",
+    "municipality": "kommunenummer",
+    "national_id": "fødselsnummer/D-nummer",
+    "org_number": "organisasjonsnummer",
+    "nace": "næringskode nn.nnn",
+}
+PII_TEXT = {
+    "client_id": "pseudonymiseres (client_key)",
+    "national_id": "pseudonymiseres (person_key)",
+    "drop": "lagres ikke",
+}
+
+
+def example_validate_output() -> str:
+    """A real `etablerer validate` run on a small dirty file, reproducible from the seed."""
+    from .validation import validate_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        dirty = {f.kind: f for f in generate_dirty(Path(tmp))}
+        report = validate_file(dirty["clients"].path, "clients", 2025)
+        return report.format_text(display_name="klienter.csv")
+
+
+def render_markdown() -> str:
+    contract = load_contract()
+    codes = ", ".join(sorted(valid_municipality_codes(2026)))
+    out = [
+        "# Datakontrakt for operatørenes leveranser",
+        "",
+        f"Versjon {contract.version}. Generert fra `ingestion/operators/contract.yaml` med "
+        "`python -m ingestion.operators.docgen`; ikke rediger denne filen for hånd.",
+        "",
+        "Operatøren leverer hvert år én fil per type for sin delregion. Maler med overskriftsrad "
+        "og eksempelrad ligger i `docs/templates/` (CSV og Excel).",
+        "",
+        "## Filformat",
+        "- CSV (`.csv`) eller Excel (`.xlsx`, første ark eller et navngitt ark).",
+        "- CSV: tegnsett UTF-8, UTF-8 med BOM eller Windows-1252; skilletegn `;` eller `,`. "
+        "Med `,` som skilletegn må tall med desimalkomma stå i anførselstegn.",
+        "- Første rad er overskrifter. Store/små bokstaver, mellomrom og æøå spiller ingen rolle "
+        "(`Første kontakt` = `forste_kontakt`). Alternative navn står i tabellene.",
+        "- Datoer: `dd.mm.åååå` eller `åååå-mm-dd`. Tall: desimalkomma eller -punktum, høyst to "
+        "desimaler; mellomrom som tusenskille godtas.",
+        "- Koder skrives som i listene; store/små bokstaver og æøå spiller ingen rolle.",
+        "- Kommunenummer: gjeldende nummer i Buskerud og Jevnaker for rapporteringsåret, eller "
+        "et eldre nummer (30xx fra 2020–2023, 06xx/0532 fra før 2020) for en av dem. "
+        f"Godtatt for 2026: {codes}.",
+        "",
+        "## Personvern",
+        "- Fødselsnummer, navn, e-post og telefon lagres aldri i klartekst. En klient blir "
+        "`client_key` = HMAC-SHA256(hemmelig nøkkel, region + klient-ID), en person "
+        "`person_key` = HMAC-SHA256(hemmelig nøkkel, fødselsnummer).",
+        "- Av e-post og telefon lagres bare om klienten har det (`has_email`, `has_phone`).",
+        "- Avviste rader legges i karantene med verdien maskert (f.eks. `010190*****`).",
+        "",
+        "## Slik kontrolleres en leveranse",
+        "- Hver rad kontrolleres for påkrevde felt, type, kodeliste, kontrollsiffer "
+        "(fødselsnummer/D-nummer etter både gammel regel og 2032-regelen, organisasjonsnummer), "
+        "datoer i rapporteringsåret, ikke-negative tall, skala, duplikater og referanser "
+        "(aktivitet → klient, kursdeltakelse → kurs).",
+        "- En feil rad stopper ikke de andre: godkjente rader lastes inn, avviste legges i "
+        "karantene med grunn, linje og kolonne. Ingenting rettes stille.",
+        "- Samme fil levert på nytt endrer ingenting. En ny fil for samme region, år og type "
+        "erstatter den forrige i én transaksjon.",
+        "",
+        "Kontroller en fil før levering (laster ingenting inn):",
+        "",
+        "```",
+        "etablerer validate klienter.csv --kind clients --year 2025",
+        "```",
+        "",
+        "Utgangskode 0: filen er feilfri; 1: rader med feil; 2: filen kan ikke leses (feil "
+        "type, manglende kolonner, ukjent tegnsett). Eksempel på utskrift:",
+        "",
+        "```",
+        example_validate_output().rstrip("\n"),
+        "```",
+        "",
+    ]
+    for kind in KINDS:
+        schema = contract.schemas[kind]
+        out += [
+            f"## {schema.no} (`{kind}`)",
+            "",
+            schema.description,
+            "",
+            f"Mal: `docs/templates/{kind}.csv`, `docs/templates/{kind}.xlsx`. "
+            f"Nøkkel (unik per fil): {', '.join(schema.field(k).no for k in schema.key)}.",
+            "",
+            "| kolonne | alternative navn | type | påkrevd | lovlige verdier | personvern "
+            "| forklaring |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in schema.fields:
+            required = "ja" if f.required else "nei"
+            if f.required_when:
+                required = "når " + ", ".join(f"{k} = {v}" for k, v in f.required_when.items())
+            values = ", ".join(f"`{c}`" for c in f.codes)
+            if f.type in ("integer", "decimal") and f.min is not None:
+                values = f"minst {int(f.min)}" + (f", høyst {int(f.max)}" if f.max else "")
+            aliases = ", ".join(f"`{a}`" for a in f.aliases)
+            out.append(
+                f"| `{f.no}` | {aliases} | {TYPE_TEXT[f.type]} | {required} | {values} | "
+                f"{PII_TEXT.get(f.pii or '', '')} | {f.description} |"
+            )
+        out.append("")
+    return "\n".join(out)
+
+
+def template_headers(kind: str) -> list[str]:
+    schema = load_contract().schemas[kind]
+    return [PRETTY_HEADERS.get(f.no, f.no.replace("_", " ").capitalize()) for f in schema.fields]
+
+
+def write_templates(target: Path) -> list[Path]:
+    """One CSV (UTF-8 with BOM, `;`) and one XLSX per kind, with a header row and an example row."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        schema = load_contract().schemas[kind]
+        headers = template_headers(kind)
+        example = [f.example for f in schema.fields]
+        csv_path = target / f"{kind}.csv"
+        csv_path.write_bytes(
+            ("\ufeff" + ";".join(headers) + "\r\n" + ";".join(example) + "\r\n").encode("utf-8")
+        )
+        xlsx_path = target / f"{kind}.xlsx"
+        row = {f.name: (f.example or None) for f in schema.fields}
+        _write_xlsx(xlsx_path, [f.name for f in schema.fields], headers, [row], sheet=schema.no)
+        written += [csv_path, xlsx_path]
+    return written
+
+
+def write_docs(docs_dir: Path) -> list[Path]:
+    page = docs_dir / "datakontrakt.md"
+    page.write_text(render_markdown(), encoding="utf-8")
+    return [page, *write_templates(docs_dir / "templates")]
+
+
+def main() -> None:
+    from ingestion.paths import PROJECT_ROOT
+
+    for path in write_docs(PROJECT_ROOT / "docs"):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
+
+__all__ = ["FileFormat", "render_markdown", "write_docs", "write_templates"]

@@ -1,0 +1,266 @@
+"""ingest: must-show 1, 2 and 4, the PII scan of loaded raw tables, and the key rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.operators import (
+    IngestError,
+    PseudonymKeyMissing,
+    ingest_directory,
+    ingest_file,
+    sample_identifiers,
+)
+from ingestion.operators.contract import LOAD_ORDER
+from ingestion.operators.samplegen import (
+    FileFormat,
+    build_region_year,
+    write_region_year,
+)
+
+from .conftest import KEY, by_kind
+
+LINEAGE = ("source_file", "source_sha256", "source_line", "loaded_at")
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _load_dirty(dirty_files, db: Path, archive: Path) -> dict:
+    results = {}
+    for kind in LOAD_ORDER:
+        f = by_kind(dirty_files, kind)
+        results[kind] = ingest_file(
+            db, f.path, region_id=f.region_id, year=f.year, kind=kind, archive_dir=archive, key=KEY
+        )
+    return results
+
+
+def test_must_show_1_every_row_is_loaded_or_quarantined_with_reason(dirty_files, warehouse) -> None:
+    db, archive = warehouse
+    results = _load_dirty(dirty_files, db, archive)
+    for kind, result in results.items():
+        assert result.rows_in == result.loaded + result.rejected, kind
+        assert result.rejected > 0, kind
+        (loaded,) = _rows(db, f"select count(*) from raw.{kind}")[0:1][0]
+        assert loaded == result.loaded
+        rejected_lines, missing = _rows(
+            db,
+            f"""select count(distinct source_line),
+                   count(*) filter (where reason_code is null or message is null
+                                    or source_line is null or column_name is null)
+                from raw.quarantine where kind = '{kind}'""",
+        )[0]
+        assert (rejected_lines, missing) == (result.rejected, 0)
+        quarantined = set(
+            _rows(
+                db,
+                "select source_line, column_name, reason_code from raw.quarantine "
+                f"where kind = '{kind}'",
+            )
+        )
+        expected = {(i.line, i.column, i.reason) for i in by_kind(dirty_files, kind).expected}
+        assert expected <= quarantined, kind
+    log = _rows(db, "select kind, rows_in, loaded, rejected, status from raw.load_log")
+    assert {r[0] for r in log} == set(LOAD_ORDER) and {r[4] for r in log} == {"loaded"}
+
+
+def test_quarantine_and_raw_tables_hold_no_clear_identifiers(dirty_files, warehouse) -> None:
+    db, archive = warehouse
+    _load_dirty(dirty_files, db, archive)
+    clients_dir = by_kind(dirty_files, "clients").path.parent
+    secrets = sample_identifiers(clients_dir)
+    assert len(secrets) > 100
+    with duckdb.connect(str(db), read_only=True) as con:
+        text = []
+        for (table,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall():
+            rows = con.execute(f"select * from raw.{table}").fetchall()
+            text.append("\n".join(";".join(map(str, row)) for row in rows))
+    dump = "\n".join(text)
+    leaked = sorted(s for s in secrets if s in dump)
+    assert leaked == []
+    assert "010190*****" in dump  # the masked form is what quarantine keeps
+    assert db.read_bytes().find(b"@example.no") == -1
+
+
+def _content(db: Path, kind: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cols = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+                [kind],
+            ).fetchall()
+            if c not in LINEAGE
+        ]
+        return con.execute(f"select {', '.join(cols)} from raw.{kind} order by all").fetchall()
+
+
+def test_must_show_2_cp1252_semicolon_csv_and_xlsx_load_identically(tmp_path: Path) -> None:
+    ry = build_region_year("ringeriksregionen", 2025, n_clients=40, n_activities=150)
+    csv_fmt = FileFormat("cp1252", ";", decimal_comma=True)
+    xlsx_fmt = FileFormat("xlsx")
+    csv_dir, xlsx_dir = tmp_path / "csv", tmp_path / "xlsx"
+    write_region_year(csv_dir, ry, formats={k: csv_fmt for k in LOAD_ORDER})
+    write_region_year(xlsx_dir, ry, formats={k: xlsx_fmt for k in LOAD_ORDER})
+    clients_csv = csv_dir / "ringeriksregionen" / "2025" / "clients.csv"
+    raw_bytes = clients_csv.read_bytes()
+    assert b"\xf8" in raw_bytes or b"\xe6" in raw_bytes  # ø/æ in Windows-1252
+    assert b",5;" in (csv_dir / "ringeriksregionen" / "2025" / "activities.csv").read_bytes()
+    results = {}
+    for name, folder in (("csv", csv_dir), ("xlsx", xlsx_dir)):
+        results[name] = ingest_directory(
+            tmp_path / f"{name}.duckdb",
+            folder / "ringeriksregionen" / "2025",
+            region_id="ringeriksregionen",
+            year=2025,
+            archive_dir=tmp_path / "archive",
+            key=KEY,
+        )
+        assert [r.rejected for r in results[name]] == [0] * len(LOAD_ORDER)
+    for kind in LOAD_ORDER:
+        csv_rows = _content(tmp_path / "csv.duckdb", kind)
+        assert csv_rows == _content(tmp_path / "xlsx.duckdb", kind), kind
+        assert len(csv_rows) > 0
+
+
+def _partition_state(db: Path) -> tuple:
+    return (
+        _rows(db, "select * exclude (loaded_at) from raw.clients order by all"),
+        _rows(db, "select * exclude (loaded_at) from raw.quarantine order by all"),
+    )
+
+
+def test_must_show_4_idempotent_replace_and_atomic(tmp_path: Path, dirty_files) -> None:
+    db, archive = tmp_path / "w.duckdb", tmp_path / "archive"
+    dirty = by_kind(dirty_files, "clients").path
+    args = dict(
+        region_id="ringeriksregionen", year=2025, kind="clients", archive_dir=archive, key=KEY
+    )
+    # another partition that must never be touched
+    other = build_region_year("hallingdal", 2025, n_clients=20, n_activities=40)
+    other_file = write_region_year(tmp_path / "other", other, kinds=["clients"])[0]
+    ingest_file(db, other_file, **{**args, "region_id": "hallingdal"})
+
+    first = ingest_file(db, dirty, **args)
+    assert first.status == "loaded" and first.rejected == 13
+    before = _partition_state(db)
+    again = ingest_file(db, dirty, **args)
+    assert again.status == "unchanged" and (again.loaded, again.rejected) == (first.loaded, 13)
+    assert _partition_state(db) == before
+    assert _rows(
+        db,
+        "select status from raw.load_log where region_id = 'ringeriksregionen' order by loaded_at",
+    ) == [("loaded",), ("unchanged",)]
+    archived = list((archive / "operators").rglob("*.csv"))
+    assert len(archived) == 2 and first.archived_path in archived
+
+    # A corrected file replaces exactly its partition (and its quarantine rows).
+    corrected_ry = build_region_year("ringeriksregionen", 2025, n_clients=80, n_activities=10)
+    corrected = write_region_year(tmp_path / "fixed", corrected_ry, kinds=["clients"])[0]
+    fixed = ingest_file(db, corrected, **args)
+    assert (fixed.status, fixed.loaded, fixed.rejected) == ("loaded", 80, 0)
+    counts = _rows(db, "select region_id, count(*) from raw.clients group by all order by all")
+    assert counts == [("hallingdal", 20), ("ringeriksregionen", 80)]
+    assert _rows(
+        db, "select count(*) from raw.quarantine where region_id = 'ringeriksregionen'"
+    ) == [(0,)]
+    good_state = _partition_state(db)
+
+    # A failure injected mid-load leaves the previous partition intact and readable.
+    for step in ("deleted", "inserted", "quarantined"):
+
+        def boom(name: str, at: str = step) -> None:
+            if name == at:
+                raise RuntimeError(f"injected failure after {at}")
+
+        with pytest.raises(IngestError, match="Forrige versjon av dataene er beholdt"):
+            ingest_file(db, dirty, **args, on_step=boom)
+        assert _partition_state(db) == good_state, step
+    statuses = _rows(
+        db,
+        "select status, count(*) from raw.load_log where region_id = "
+        "'ringeriksregionen' group by all order by all",
+    )
+    assert statuses == [("failed", 3), ("loaded", 2), ("unchanged", 1)]
+
+
+def test_unreadable_file_is_refused_and_logged(tmp_path: Path) -> None:
+    from ingestion.operators.samplegen import generate_unreadable
+
+    bad = generate_unreadable(tmp_path / "bad")["missing_columns"]
+    with pytest.raises(IngestError, match="Påkrevde kolonner mangler"):
+        ingest_file(
+            tmp_path / "w.duckdb",
+            bad,
+            region_id="midt_buskerud",
+            year=2025,
+            kind="clients",
+            archive_dir=tmp_path / "a",
+            key=KEY,
+        )
+    assert _rows(tmp_path / "w.duckdb", "select status, rows_in from raw.load_log") == [
+        ("failed", 0)
+    ]
+
+
+def test_no_key_refuses_in_norwegian(tmp_path: Path, monkeypatch, dirty_files) -> None:
+    monkeypatch.delenv("ETABLERER_PSEUDONYM_KEY")
+    with pytest.raises(PseudonymKeyMissing, match="Mangler hemmelig nøkkel"):
+        ingest_file(
+            tmp_path / "w.duckdb",
+            by_kind(dirty_files, "clients").path,
+            region_id="ringeriksregionen",
+            year=2025,
+            kind="clients",
+            archive_dir=tmp_path / "a",
+        )
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_key_file_gives_the_same_keys_as_env(tmp_path: Path, monkeypatch, dirty_files) -> None:
+    from ingestion.operators.identifiers import load_pseudonym_key
+
+    key_file = tmp_path / "secret.key"
+    key_file.write_text("demo-key-for-the-bundled-synthetic-sample-only\n")
+    from_env = load_pseudonym_key()
+    monkeypatch.delenv("ETABLERER_PSEUDONYM_KEY")
+    monkeypatch.setenv("ETABLERER_PSEUDONYM_KEY_FILE", str(key_file))
+    assert load_pseudonym_key() == from_env
+    monkeypatch.setenv("ETABLERER_WAREHOUSE_DIR", str(tmp_path))
+    with pytest.raises(PseudonymKeyMissing, match="ligger i datavarehuset"):
+        load_pseudonym_key()
+
+
+def test_client_keys_are_stable_across_years_and_formats(tmp_path: Path) -> None:
+    from ingestion.operators.identifiers import client_key
+
+    db = tmp_path / "w.duckdb"
+    for year in (2025, 2026):
+        ry = build_region_year("ringeriksregionen", year, n_clients=30, n_activities=20)
+        path = write_region_year(tmp_path / "s", ry, kinds=["clients"])[0]
+        ingest_file(
+            db,
+            path,
+            region_id="ringeriksregionen",
+            year=year,
+            kind="clients",
+            archive_dir=tmp_path / "a",
+            key=KEY,
+        )
+    both = _rows(
+        db,
+        "select count(*) from (select client_key from raw.clients group by 1 "
+        "having count(distinct year) = 2)",
+    )
+    assert both == [(9,)]  # 30 % of 30 clients carried over into 2026
+    expected = client_key(KEY, "ringeriksregionen", "RR-00001")
+    assert _rows(db, f"select count(*) from raw.clients where client_key = '{expected}'") == [(1,)]
