@@ -1,0 +1,63 @@
+"""The published read-only BI warehouse, rebuilt from the marts after their checks pass."""
+
+import dagster as dg
+
+from deliverables import publish
+from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
+from orchestration.defs.dbt.assets import dbt_models
+from orchestration.defs.dbt.resources import dbt_project
+
+# Every dbt model in models/marts (facts and dims), as the dbt assets name them. The marts' GX
+# checks are blocking, so a failed check stops this asset in the run.
+MART_KEYS = sorted(
+    (spec.key for spec in dbt_models.specs if spec.group_name == "marts"),
+    key=lambda key: key.to_user_string(),
+)
+
+
+@dg.asset(
+    key="published_warehouse",
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+    deps=MART_KEYS,
+    partitions_def=report_year_partitions,
+    pool=DUCKDB_WRITER_POOL,
+    description=(
+        "Skrivebeskyttet BI-kopi av marts (published/etablerer_bi.duckdb og Parquet) for Power BI, "
+        "Excel, Metabase, Superset og DBeaver. Publiserer alt hver gang; partisjonen viser hvilken "
+        "kjøring som laget den."
+    ),
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    result = publish.publish_warehouse(
+        warehouse.db_path,
+        warehouse.db_path.parent / "published",
+        manifest_path=dbt_project.manifest_path,
+    )
+    if not result.replaced_stable:
+        context.log.warning(
+            f"{result.path} er åpen i et BI-verktøy og ble ikke erstattet. "
+            f"Nye data ligger i {result.dated_path}."
+        )
+    if result.cast_to_text:
+        context.log.warning(
+            "Publisert som tekst (typen kan ikke leses av DuckDB 1.x): "
+            + ", ".join(result.cast_to_text)
+        )
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.path)),
+            "dated_path": dg.MetadataValue.path(str(result.dated_path)),
+            "replaced_stable": result.replaced_stable,
+            "storage_version": result.storage_version,
+            "tables": dg.MetadataValue.json([t.name for t in result.tables]),
+            "rows": dg.MetadataValue.json(result.rows),
+            "total_rows": sum(result.rows.values()),
+            "parquet_dir": dg.MetadataValue.path(str(result.path.parent / publish.PARQUET_DIR)),
+            "cast_to_text": dg.MetadataValue.json(result.cast_to_text),
+            "published_at": result.published_at.isoformat(),
+        }
+    )
