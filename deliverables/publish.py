@@ -357,13 +357,17 @@ def _verify(target: Path, rows: dict[str, int]) -> None:
 
 
 def _dated_path(out_dir: Path, published_at: datetime) -> Path:
+    """`etablerer_bi_<stamp>.duckdb`, or with `_<n>` after the highest n already used in the same
+    second, so names keep sorting by age even after pruning frees a lower one."""
     stamp = published_at.strftime("%Y%m%dT%H%M%S")
-    candidate = out_dir / f"{DATED_PREFIX}{stamp}.duckdb"
-    n = 2
-    while candidate.exists():  # two publishes in the same second
-        candidate = out_dir / f"{DATED_PREFIX}{stamp}_{n}.duckdb"
-        n += 1
-    return candidate
+    used = [
+        int(match.group(2) or 1)
+        for path in out_dir.glob(f"{DATED_PREFIX}{stamp}*.duckdb")
+        if (match := DATED_PATTERN.match(path.name)) and match.group(1) == stamp
+    ]
+    if not used:
+        return out_dir / f"{DATED_PREFIX}{stamp}.duckdb"
+    return out_dir / f"{DATED_PREFIX}{stamp}_{max(used) + 1}.duckdb"
 
 
 def dated_versions(out_dir: Path) -> list[Path]:
