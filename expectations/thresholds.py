@@ -85,3 +85,11 @@ PLAN_SUBMITTED_YEARS: tuple[int, int] = (-1, 0)
 COUNTY_MIN_RATE_NOK = Decimal("5.50")
 # Amount = population x rate, and payout halves = amount, to the øre.
 MONEY_TOLERANCE_NOK = Decimal("0.00")
+# The county's funder id (SSB county code) in fct_funding.
+COUNTY_FUNDER_ID = "33"
+FUNDING_STATUSES: tuple[str, ...] = ("ok", "rate_missing", "population_missing")
+PAYOUT_STATUSES: tuple[str, ...] = ("ready", "blocked")
+# Agreement §7: 50 % in January and 50 % in August.
+PAYOUT_MONTHS: tuple[int, ...] = (1, 8)
+# NPS is a difference of two percentages.
+NPS_RANGE: tuple[float, float] = (-100.0, 100.0)

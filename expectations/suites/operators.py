@@ -3,10 +3,10 @@
 Two batches per kind, both bounded in memory whatever the table size:
 
 - `partitions`: one row per (region_id, year), aggregated in DuckDB: the missing share of every
-  required column (`expectations.raw_columns`, after docs/raw_tables.md), the
-  quarantined share (distinct quarantined lines in `raw.quarantine` over `rows_in` of the latest
-  `loaded` entry per file in `raw.load_log`), and kind-specific aggregates (digital share, median
-  age, mean score, ...).
+  required column (`expectations.raw_columns`, after docs/raw_tables.md), the quarantined share
+  (distinct quarantined lines of the current file in `raw.quarantine` over `rows_in` of the
+  partition's latest `loaded` entry in `raw.load_log`, as ingestion reads it), and kind-specific
+  aggregates (digital share, median age, mean score, ...).
 - `sample`: a repeatable reservoir sample of at most `OPERATOR_SAMPLE_ROWS` rows of non-key
   columns and derived values, for accepted codes and plausible distributions.
 
@@ -182,9 +182,8 @@ def _partition_frame(
     loads as (
         select
             region_id, year, source_sha256, rows_in,
-            row_number() over (
-                partition by region_id, year, source_file order by loaded_at desc
-            ) as recency
+            -- The file that fills the partition now, as ingestion sees it (last `loaded`).
+            row_number() over (partition by region_id, year order by loaded_at desc) as recency
         from raw.load_log
         where kind = ? and status = 'loaded' and {where}
     ),

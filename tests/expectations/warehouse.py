@@ -235,3 +235,87 @@ def good_raw_tables() -> dict[str, list[list[Any]]]:
         "quarantine": [],
         "ssb_population": ssb_rows(),
     }
+
+
+# --- Marts (columns per dbt_project/models/marts/*/_*__models.yml, the ones the suites read) ---
+
+MART_DDL: dict[str, str] = {
+    "fct_funding": (
+        "agreement_id varchar, region_id varchar, funder_id varchar, year integer, "
+        "population bigint, rate_nok_per_inhabitant decimal(18,2), amount_nok decimal(18,2), "
+        "status varchar, is_illustrative boolean"
+    ),
+    "fct_payouts": (
+        "agreement_id varchar, region_id varchar, funder_id varchar, year integer, "
+        "payout_month integer, due_date date, annual_amount_nok decimal(18,2), "
+        "amount_nok decimal(18,2), status varchar, blocked_reason varchar"
+    ),
+    "dim_region": (
+        "region_id varchar, agreement_valid_from_year integer, agreement_valid_to_year integer"
+    ),
+    "fct_region_kpis": (
+        "region_id varchar, year integer, unique_clients integer, "
+        "unique_clients_suppressed boolean, share_women_clients decimal(9,4), "
+        "share_women_clients_n integer, guidance_hours decimal(18,2), "
+        "guidance_hours_per_client decimal(18,2), digital_share_of_guidance_sessions "
+        "decimal(9,4), nps decimal(9,1), population bigint"
+    ),
+}
+AGREEMENT = "buskerud_etablerer_2026_2028_ringeriksregionen"
+
+
+def funding_rows(year: int = YEAR) -> list[list[Any]]:
+    """The seed's county share (46 790 x 5.50), a municipality with a rate, one without."""
+    return [
+        [AGREEMENT, REGION, "33", year, 46790, Decimal("5.50"), Decimal("257345.00"), "ok", False],
+        [AGREEMENT, REGION, "3305", year, 31020, Decimal("8.33"), Decimal("258396.60"), "ok", True],
+        [AGREEMENT, REGION, "3236", year, 8000, None, None, "rate_missing", False],
+    ]
+
+
+def payout_rows(funding: list[list[Any]]) -> list[list[Any]]:
+    """January and August halves; the øre that does not split goes to August."""
+    rows = []
+    for agreement, region, funder, year, _, _, amount, status, _ in funding:
+        first = None if amount is None else (amount / 2).quantize(Decimal("0.01"))
+        for month, half in ((1, first), (8, None if amount is None else amount - first)):
+            ready = status == "ok"
+            rows.append(
+                [agreement, region, funder, year, month, dt.date(year, month, 15), amount, half]
+                + ["ready" if ready else "blocked", None if ready else "Stykkpris mangler."]
+            )
+    return rows
+
+
+def kpi_rows(year: int = YEAR) -> list[list[Any]]:
+    return [
+        [REGION, year, 410, False, Decimal("0.4512"), 410, Decimal("820.50")]
+        + [Decimal("2.00"), Decimal("0.2500"), Decimal("42.0"), 54380],
+        ["hallingdal", year, None, True, None, 3, Decimal("12.00")]
+        + [None, Decimal("0.0000"), None, 20850],
+    ]
+
+
+def mart_tables(year: int = YEAR) -> dict[str, list[list[Any]]]:
+    funding = funding_rows(year)
+    return {
+        "fct_funding": funding,
+        "fct_payouts": payout_rows(funding),
+        "dim_region": [[REGION, 2026, 2028], ["hallingdal", 2026, 2028]],
+        "fct_region_kpis": kpi_rows(year),
+    }
+
+
+def write_marts(path: Path, tables: dict[str, list[list[Any]]]) -> Path:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("create schema if not exists marts")
+        for table, ddl in MART_DDL.items():
+            con.execute(f"create or replace table marts.{table} ({ddl})")
+            rows = tables.get(table, [])
+            if rows:
+                placeholders = ", ".join("?" for _ in rows[0])
+                con.executemany(f"insert into marts.{table} values ({placeholders})", rows)
+    finally:
+        con.close()
+    return path
