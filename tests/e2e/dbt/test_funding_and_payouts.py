@@ -1,0 +1,136 @@
+"""Must-show 2: Ringeriksregionen 2026 funding and payouts, on the fixture and on the real sample."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+AGREEMENT = "buskerud_etablerer_2026_2028_ringeriksregionen"
+WAREHOUSES = ["fixture_warehouse", "sample_warehouse"]
+MISSING_RATE_FUNDERS = {"3305", "3310", "3318", "3316", "3236", "32"}
+
+
+def query(db_path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_county_owes_257345_as_decimal(warehouse, request):
+    db = request.getfixturevalue(warehouse).db_path
+    rows = query(
+        db,
+        "select amount_nok, typeof(amount_nok), population, rate_nok_per_inhabitant, status, "
+        "population_basis_period, basis_municipality_codes, rate_clause, is_illustrative "
+        "from marts.fct_funding "
+        "where region_id = 'ringeriksregionen' and year = 2026 and funder_id = '33'",
+    )
+    assert rows == [
+        (
+            Decimal("257345.00"),
+            "DECIMAL(18,2)",
+            46790,
+            Decimal("5.50"),
+            "ok",
+            "2025K1",
+            "3305,3310,3318",
+            "§6",
+            False,
+        )
+    ]
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_county_is_paid_in_two_exact_halves(warehouse, request):
+    db = request.getfixturevalue(warehouse).db_path
+    rows = query(
+        db,
+        "select payout_month, due_date, amount_nok, status, blocked_reason from marts.fct_payouts "
+        "where agreement_id = ? and year = 2026 and funder_id = '33' order by payout_month",
+        [AGREEMENT],
+    )
+    assert rows == [
+        (1, dt.date(2026, 1, 31), Decimal("128672.50"), "ready", None),
+        (8, dt.date(2026, 8, 31), Decimal("128672.50"), "ready", None),
+    ]
+
+
+@pytest.mark.parametrize("warehouse", WAREHOUSES)
+def test_missing_rates_are_rate_missing_and_their_payouts_blocked(warehouse, request):
+    db = request.getfixturevalue(warehouse).db_path
+    funding = query(
+        db,
+        "select funder_id, status, amount_nok, rate_nok_per_inhabitant from marts.fct_funding "
+        "where agreement_id = ? and year = 2026 and funder_id <> '33'",
+        [AGREEMENT],
+    )
+    assert {row[0] for row in funding} == MISSING_RATE_FUNDERS
+    assert {row[1:] for row in funding} == {("rate_missing", None, None)}
+
+    payouts = query(
+        db,
+        "select funder_id, payout_month, status, blocked_reason from marts.fct_payouts "
+        "where agreement_id = ? and year = 2026 and funder_id <> '33'",
+        [AGREEMENT],
+    )
+    assert len(payouts) == 2 * len(MISSING_RATE_FUNDERS)
+    for funder_id, _month, status, reason in payouts:
+        assert status == "blocked"
+        assert reason.startswith("Stykkpris mangler: Stykkpris mangler for ")
+        assert f"({funder_id})" in reason
+
+
+def test_basis_municipality_without_population_is_named(fixture_warehouse):
+    # The fixture has no SSB figure for Sigdal (3332), the only member of midt_buskerud.
+    rows = query(
+        fixture_warehouse.db_path,
+        "select funder_id, status, population, amount_nok, status_reason from marts.fct_funding "
+        "where region_id = 'midt_buskerud' and year = 2026 order by funder_id",
+    )
+    expected_reason = "Folketall mangler for 3332 Sigdal i 2025K1 (SSB-tabell 01222, Folketallet11)."
+    assert rows == [
+        ("33", "population_missing", None, None, expected_reason),
+        ("3332", "population_missing", None, None, expected_reason),
+    ]
+    compliance = query(
+        fixture_warehouse.db_path,
+        "select result, explanation from marts.fct_compliance "
+        "where region_id = 'midt_buskerud' and year = 2026 and rule_id = 'population_available'",
+    )
+    assert compliance == [
+        ("fail", "Folketall mangler for 3332 Sigdal i 2025K1 (SSB-tabell 01222, Folketallet11).")
+    ]
+
+
+def test_illustrative_rates_are_flagged_wherever_they_show(sample_warehouse):
+    rows = query(
+        sample_warehouse.db_path,
+        "select distinct region_id, is_illustrative from marts.fct_funding where year = 2026 "
+        "union all "
+        "select distinct region_id, is_illustrative from marts.fct_payouts where year = 2026",
+    )
+    flags = {region: flag for region, flag in rows}
+    assert flags == {
+        "ringeriksregionen": False,
+        "drammensregionen": True,
+        "kongsberg_numedal": True,
+        "hallingdal": True,
+        "midt_buskerud": True,
+    }
+
+
+def test_unapproved_plan_blocks_payouts_in_norwegian(sample_warehouse):
+    rows = query(
+        sample_warehouse.db_path,
+        "select distinct status, blocked_reason from marts.fct_payouts "
+        "where region_id = 'midt_buskerud' and year = 2026",
+    )
+    assert rows == [
+        (
+            "blocked",
+            "Aktivitetsplan og budsjett for 2026 er ikke godkjent av fylkeskommunen (§7).",
+        )
+    ]
