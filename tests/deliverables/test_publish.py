@@ -2,6 +2,8 @@
 stable name (Windows) does not fail the publish, and old dated versions are pruned."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -15,6 +17,7 @@ from tests.deliverables.warehouse_fixture import (
     build_live_warehouse,
     write_manifest,
 )
+from tests.helpers import PROJECT_ROOT
 
 COUNTY_SQL = (
     "select amount_nok from marts.fct_funding "
@@ -119,3 +122,12 @@ def test_a_list_column_is_published_as_text_so_duckdb_1_can_read_it(live):
         ).fetchone()
     assert (value, value_type) == ("[3305, 3310]", "VARCHAR")
     assert documented == ("VARCHAR", "VARCHAR[]")
+
+
+def test_the_publisher_imports_without_dagster():
+    completed = subprocess.run(
+        [sys.executable, "-c",
+         "import sys, deliverables.publish; print('dagster' in sys.modules)"],
+        capture_output=True, text=True, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    assert completed.stdout.strip() == "False", completed.stderr
