@@ -89,7 +89,12 @@ def run_job(job_name: str, partition: str | None, run_config: dict | None = None
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
-    summary.failed_steps = [e.step_key for e in result.get_step_failure_events() if e.step_key]
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None:  # the user's error, not Dagster's wrap
+            error = error.cause
+        message = error.message.strip().splitlines()[0] if error else "ukjent feil"
+        summary.failed_steps.append(f"{event.step_key}: {message}")
     return summary
 
 

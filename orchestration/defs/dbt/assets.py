@@ -13,8 +13,14 @@ from orchestration.defs.dbt.resources import dbt_project
 
 
 class EtablererDbtTranslator(DagsterDbtTranslator):
-    """Groups come from the model's folder (staging, intermediate, marts, seeds). Source keys come
-    from `meta.dagster.asset_key` in the sources yml, which the default translator honours."""
+    """Assets are named after their models (`fct_funding`), groups after the model's folder
+    (staging, intermediate, marts, seeds). Source keys come from `meta.dagster.asset_key` in the
+    sources yml, which the default translator honours."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        return dg.AssetKey(dbt_resource_props["name"])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

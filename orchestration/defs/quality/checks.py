@@ -46,7 +46,7 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
             suite_name,
             warehouse.db_path,
             year=year,
-            docs_dir=warehouse.gx_docs_dir / context.run_id / suite_name,
+            docs_dir=warehouse.gx_docs_dir / context.run.run_id,
         )
         metadata = dict(result.as_metadata())
         if result.docs_path is not None:
