@@ -1,4 +1,4 @@
-"""dbt end-to-end fixtures: one dbt build per warehouse per session (each invocation costs seconds)."""
+"""dbt end-to-end fixtures: one dbt build per warehouse per session (each run costs seconds)."""
 
 from __future__ import annotations
 
@@ -28,14 +28,10 @@ class DbtWarehouse:
         return json.loads((self.target_dir / "run_results.json").read_text())
 
 
-def run_dbt(args: list[str], db_path: Path, target_dir: Path) -> subprocess.CompletedProcess:
-    """Run the dbt CLI on the project against `db_path`, with its own target and log folders so
+def dbt_command(args: list[str], db_path: Path, target_dir: Path) -> tuple[list[str], dict]:
+    """The dbt CLI on the project against `db_path`, with its own target and log folders so
     parallel runs never share dbt_project/target."""
-    env = {
-        **os.environ,
-        "DO_NOT_TRACK": "1",
-        "ETABLERER_DUCKDB_PATH": str(db_path),
-    }
+    env = {**os.environ, "DO_NOT_TRACK": "1", "ETABLERER_DUCKDB_PATH": str(db_path)}
     command = [
         str(DBT_EXECUTABLE),
         *args,
@@ -48,33 +44,35 @@ def run_dbt(args: list[str], db_path: Path, target_dir: Path) -> subprocess.Comp
         "--log-path",
         str(target_dir / "logs"),
     ]
+    return command, env
+
+
+def run_dbt(args: list[str], db_path: Path, target_dir: Path) -> subprocess.CompletedProcess:
+    command, env = dbt_command(args, db_path, target_dir)
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
-def build(db_path: Path, target_dir: Path, year: int = 2026) -> DbtWarehouse:
-    completed = run_dbt(["build", "--vars", json.dumps({"year": year})], db_path, target_dir)
-    assert completed.returncode == 0, completed.stdout[-6000:] + completed.stderr[-3000:]
-    return DbtWarehouse(db_path=db_path, target_dir=target_dir, build_output=completed.stdout)
+def start_build(
+    db_path: Path, target_dir: Path, extra: list[str] | None = None
+) -> subprocess.Popen:
+    args = ["build", "--vars", json.dumps({"year": 2026}), *(extra or [])]
+    command, env = dbt_command(args, db_path, target_dir)
+    return subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
-@pytest.fixture(scope="session")
-def fixture_warehouse(tmp_path_factory) -> DbtWarehouse:
-    """The hand-made raw fixture (raw_fixture.py), built for 2026."""
-    root = tmp_path_factory.mktemp("dbt_fixture")
-    db_path = build_raw_warehouse(root / "etablerer.duckdb", operator_rows=sample_operator_rows())
-    return build(db_path, root / "target")
+def finish_build(process: subprocess.Popen, db_path: Path, target_dir: Path) -> DbtWarehouse:
+    output, _ = process.communicate()
+    assert process.returncode == 0, output[-8000:]
+    return DbtWarehouse(db_path=db_path, target_dir=target_dir, build_output=output)
 
 
-@pytest.fixture(scope="session")
-def sample_warehouse(tmp_path_factory) -> DbtWarehouse:
-    """The bundled sample loaded by the real loaders (SSB snapshot offline + every operator
-    folder), built for 2026."""
+def load_sample(db_path: Path, archive: Path) -> Path:
+    """The bundled sample through the real loaders: SSB snapshot offline + every operator folder."""
     from ingestion.operators import ingest_directory
     from ingestion.ssb import fetch_population, load_population
 
-    root = tmp_path_factory.mktemp("dbt_sample")
-    db_path = root / "etablerer.duckdb"
-    archive = root / "archive"
     load_population(db_path, fetch_population(offline=True, archive_dir=archive))
     for region_dir in sorted(p for p in OPERATOR_SAMPLE_DIR.iterdir() if p.is_dir()):
         for year_dir in sorted(p for p in region_dir.iterdir() if p.is_dir()):
@@ -85,7 +83,39 @@ def sample_warehouse(tmp_path_factory) -> DbtWarehouse:
                 year=int(year_dir.name),
                 archive_dir=archive,
             )
-    return build(db_path, root / "target")
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def dbt_warehouses(tmp_path_factory) -> dict[str, DbtWarehouse]:
+    """Two warehouses built once per session, concurrently (each dbt run costs seconds):
+    - fixture: the hand-made raw layer of raw_fixture.py (models and unit tests; the data tests
+      run on the sample build);
+    - sample: the bundled sample loaded by the real loaders, full `dbt build`."""
+    fixture_root = tmp_path_factory.mktemp("dbt_fixture")
+    fixture_db = build_raw_warehouse(
+        fixture_root / "etablerer.duckdb", operator_rows=sample_operator_rows()
+    )
+    fixture_build = start_build(
+        fixture_db, fixture_root / "target", ["--exclude", "test_type:data"]
+    )
+    sample_root = tmp_path_factory.mktemp("dbt_sample")
+    sample_db = load_sample(sample_root / "etablerer.duckdb", sample_root / "archive")
+    sample_build = start_build(sample_db, sample_root / "target")
+    return {
+        "fixture": finish_build(fixture_build, fixture_db, fixture_root / "target"),
+        "sample": finish_build(sample_build, sample_db, sample_root / "target"),
+    }
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(dbt_warehouses) -> DbtWarehouse:
+    return dbt_warehouses["fixture"]
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(dbt_warehouses) -> DbtWarehouse:
+    return dbt_warehouses["sample"]
 
 
 @pytest.fixture()

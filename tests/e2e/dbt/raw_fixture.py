@@ -186,9 +186,20 @@ RINGERIKE_CLIENTS_2026: list[tuple[str, str, str, int, bool, str, str]] = [
     ("c14", "3318", "M", 1966, False, "2025-10-15", "selv"),
 ]
 
+# fmt: off
 RINGERIKE_COURSES_2026 = [
     # course_id, course_type, title, start, end, fee, target_group, municipality, channel
-    ("G1", "grunnkurs", "Grunnkurs vår", "2026-03-01", "2026-03-20", "0.00", "alle", "3305", "fysisk"),
+    (
+        "G1",
+        "grunnkurs",
+        "Grunnkurs vår",
+        "2026-03-01",
+        "2026-03-20",
+        "0.00",
+        "alle",
+        "3305",
+        "fysisk",
+    ),
     ("T1", "temakurs", "Regnskap", "2026-04-01", "2026-04-01", "500.00", "alle", "3310", "digital"),
 ]
 
@@ -217,11 +228,55 @@ RINGERIKE_ACTIVITIES_2026 = [
     ("a21", "c01", "2026-05-10", "nettverk", "fysisk", "2.00", None, None, None, None),
     ("a22", "c02", "2026-05-10", "nettverk", "fysisk", "2.00", None, None, None, None),
     ("a23", "c06", "2026-09-10", "nettverk", "fysisk", "2.00", None, None, None, None),
-    ("a24", "c01", "2026-02-20", "henvisning", "digital", "0.25", None, None, "innovasjon_norge", None),
-    ("a25", "c04", "2026-02-21", "henvisning", "digital", "0.25", None, None, "innovasjon_norge", None),
+    (
+        "a24",
+        "c01",
+        "2026-02-20",
+        "henvisning",
+        "digital",
+        "0.25",
+        None,
+        None,
+        "innovasjon_norge",
+        None,
+    ),
+    (
+        "a25",
+        "c04",
+        "2026-02-21",
+        "henvisning",
+        "digital",
+        "0.25",
+        None,
+        None,
+        "innovasjon_norge",
+        None,
+    ),
     ("a26", "c09", "2026-05-01", "henvisning", "fysisk", "0.25", None, None, "nav", None),
-    ("a27", "c01", "2026-02-01", "naeringsfaglig_vurdering", "fysisk", "2.00", None, None, None, "2026-02-11"),
-    ("a28", "c06", "2026-03-10", "naeringsfaglig_vurdering", "fysisk", "2.00", None, None, None, "2026-03-14"),
+    (
+        "a27",
+        "c01",
+        "2026-02-01",
+        "naeringsfaglig_vurdering",
+        "fysisk",
+        "2.00",
+        None,
+        None,
+        None,
+        "2026-02-11",
+    ),
+    (
+        "a28",
+        "c06",
+        "2026-03-10",
+        "naeringsfaglig_vurdering",
+        "fysisk",
+        "2.00",
+        None,
+        None,
+        None,
+        "2026-03-14",
+    ),
 ]
 
 RINGERIKE_ESTABLISHMENTS_2026 = [
@@ -237,8 +292,14 @@ RINGERIKE_ESTABLISHMENTS_2026 = [
 ]
 
 RINGERIKE_SURVEY_2026 = [
-    *[(f"r{i:02d}", "2026-06-01", "fornoyd", "1-5", s) for i, s in enumerate([5, 4, 4, 3, 5, 2], 1)],
-    *[(f"r{i:02d}", "2026-06-01", "anbefale", "0-10", s) for i, s in enumerate([10, 9, 8, 6, 9, 10], 1)],
+    *[
+        (f"r{i:02d}", "2026-06-01", "fornoyd", "1-5", s)
+        for i, s in enumerate([5, 4, 4, 3, 5, 2], 1)
+    ],
+    *[
+        (f"r{i:02d}", "2026-06-01", "anbefale", "0-10", s)
+        for i, s in enumerate([10, 9, 8, 6, 9, 10], 1)
+    ],
     *[(f"r{i:02d}", "2026-06-01", "nytte_kurs", "1-5", s) for i, s in enumerate([5, 4, 4], 1)],
 ]
 
@@ -263,6 +324,8 @@ RINGERIKE_PLAN_2026 = [
     ("nettverkssamlinger", "4"),
     ("brukerundersokelse_svar", "10"),
 ]
+
+# fmt: on
 
 # Drammensregionen 2026: three clients only, so every count of people is suppressed.
 DRAMMEN_CLIENTS_2026 = [
@@ -331,7 +394,6 @@ def sample_operator_rows() -> dict[str, list[tuple[Any, ...]]]:
         rows["finance"].append(lineage(region, year, "finance", line) + (rtype, cat, _dec(amount)))
     for line, (target, planned) in enumerate(RINGERIKE_PLAN_2026, 2):
         rows["activity_plan"].append(
-            lineage(region, year, "activity_plan", line)
-            + (target, _dec(planned), _d("2025-11-28"))
+            lineage(region, year, "activity_plan", line) + (target, _dec(planned), _d("2025-11-28"))
         )
     return rows

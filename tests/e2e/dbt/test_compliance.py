@@ -47,7 +47,9 @@ def test_stated_population_is_checked_against_ssb(sample_warehouse):
 def test_county_rate_and_missing_rates_are_findings(sample_warehouse):
     county = compliance(sample_warehouse.db_path, "county_rate_minimum")
     assert {(row[0], row[1]) for row in county} >= {(AGREEMENT, "pass")}
-    rates = [row for row in compliance(sample_warehouse.db_path, "rates_present") if row[0] == AGREEMENT]
+    rates = [
+        row for row in compliance(sample_warehouse.db_path, "rates_present") if row[0] == AGREEMENT
+    ]
     assert rates[0][1] == "fail"
     assert rates[0][3].startswith(
         "Stykkpris mangler for: Akershus fylkeskommune (32), Jevnaker kommune (3236), "
@@ -73,4 +75,6 @@ def test_unit_tests_ran_and_passed_including_the_uncovered_municipality_fixture(
     }
     assert len(unit_tests) >= 8
     assert set(unit_tests.values()) == {"pass"}
-    assert unit_tests["test_compliance_flags_party_outside_basis_and_uncovered_municipality"] == "pass"
+    assert (
+        unit_tests["test_compliance_flags_party_outside_basis_and_uncovered_municipality"] == "pass"
+    )

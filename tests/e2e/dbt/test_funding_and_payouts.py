@@ -1,4 +1,4 @@
-"""Must-show 2: Ringeriksregionen 2026 funding and payouts, on the fixture and on the real sample."""
+"""Must-show 2: Ringeriksregionen 2026 funding and payouts, on the fixture and the real sample."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ def test_basis_municipality_without_population_is_named(fixture_warehouse):
         "select funder_id, status, population, amount_nok, status_reason from marts.fct_funding "
         "where region_id = 'midt_buskerud' and year = 2026 order by funder_id",
     )
-    expected_reason = "Folketall mangler for 3332 Sigdal i 2025K1 (SSB-tabell 01222, Folketallet11)."
+    expected_reason = (
+        "Folketall mangler for 3332 Sigdal i 2025K1 (SSB-tabell 01222, Folketallet11)."
+    )
     assert rows == [
         ("33", "population_missing", None, None, expected_reason),
         ("3332", "population_missing", None, None, expected_reason),

@@ -1,0 +1,86 @@
+"""Year-partitioned marts are incremental by year: rebuilding one year (or one region-year) leaves
+the other partitions untouched."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import duckdb
+
+from tests.e2e.dbt.conftest import run_dbt
+
+COUNTY = (
+    "select year, amount_nok from marts.fct_funding "
+    "where region_id = ? and funder_id = '33' order by year"
+)
+
+
+def fetch(db_path, sql: str, params: list) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def test_rebuilding_2027_leaves_2026_untouched(warehouse_copy, tmp_path):
+    assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [(2026, Decimal("257345.00"))]
+    # New SSB figure for Ringerike: only the year rebuilt may pick it up.
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(
+            "update raw.ssb_population set value = value + 100 "
+            "where region_code = '3305' and period = '2025K1'"
+        )
+    completed = run_dbt(
+        ["run", "--select", "fct_funding", "fct_payouts", "--vars", json.dumps({"year": 2027})],
+        warehouse_copy,
+        tmp_path / "target",
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [
+        (2026, Decimal("257345.00")),
+        (2027, Decimal("257895.00")),  # (46790 + 100) x 5.50
+    ]
+    payouts = fetch(
+        warehouse_copy,
+        "select year, payout_month, amount_nok from marts.fct_payouts "
+        "where region_id = ? and funder_id = '33' order by year, payout_month",
+        ["ringeriksregionen"],
+    )
+    assert payouts == [
+        (2026, 1, Decimal("128672.50")),
+        (2026, 8, Decimal("128672.50")),
+        (2027, 1, Decimal("128947.50")),
+        (2027, 8, Decimal("128947.50")),
+    ]
+
+    # One region: only that region's rows of the year are replaced.
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(
+            "update raw.ssb_population set value = value + 10 "
+            "where region_code = '3301' and period = '2025K1'"
+        )
+    completed = run_dbt(
+        [
+            "run",
+            "--select",
+            "fct_funding",
+            "--vars",
+            json.dumps({"year": 2026, "region_id": "drammensregionen"}),
+        ],
+        warehouse_copy,
+        tmp_path / "target",
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    assert fetch(warehouse_copy, COUNTY, ["drammensregionen"]) == [
+        (2026, Decimal("837705.00")),  # (104000 + 27900 + 20400 + 10) x 5.50
+        (2027, Decimal("837650.00")),  # built before the change, untouched
+    ]
+    assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [
+        (2026, Decimal("257345.00")),
+        (2027, Decimal("257895.00")),
+    ]
+    counts = fetch(
+        warehouse_copy,
+        "select year, count(distinct region_id) from marts.fct_funding group by year order by year",
+        [],
+    )
+    assert counts == [(2026, 5), (2027, 5)]
