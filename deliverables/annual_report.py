@@ -1,4 +1,10 @@
-"""Årsrapport per region and year, as HTML, from the marts."""
+"""Årsrapport per region and year, as HTML and PDF, from the marts.
+
+`render_annual_reports` reads the marts once, builds one `Report` per region (deliverables.model)
+and writes `arsrapport_<region>_<year>.html` and `.pdf` atomically. Every figure is a mart value,
+formatted; a change against last year is shown as both years side by side, because no mart holds
+the change itself.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +13,26 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-from deliverables import formatting
+from deliverables import charts, html, labels, pdf
 from deliverables.io import write_atomic
+from deliverables.marts import MartData, Row, read_marts
+from deliverables.model import (
+    CREDITS,
+    Cell,
+    Chart,
+    KeyFigure,
+    Report,
+    Section,
+    Source,
+    Table,
+    figure,
+    text,
+)
+from deliverables.quality import CheckStatus, quality_section
 
-FUNDING_COLUMNS = (
-    "agreement_id",
-    "region_id",
-    "funder_id",
-    "funder_name",
-    "population_basis_period",
-    "population",
-    "rate_nok_per_inhabitant",
-    "amount_nok",
-    "status",
-    "status_reason",
-    "is_illustrative",
+ILLUSTRATIVE_WARNING = (
+    "Illustrativ region: tallene bygger på eksempeldata og en tenkt avtale som skal erstattes "
+    "av fylkets faktiske avtale. Ikke bruk dem som fakta."
 )
 
 
@@ -32,59 +40,449 @@ FUNDING_COLUMNS = (
 class RenderedReport:
     region_id: str
     year: int
-    path: Path
+    path: Path  # the HTML file
+    pdf_path: Path
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("deliverables", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
+def kpi_cell(row: Row | None, column: str, kind: str, mart: str, where: dict[str, Any]) -> Cell:
+    """A KPI from a region or municipality row, '–' with its footnote when suppressed or absent."""
+    source = Source(mart, column, tuple(where.items()))
+    if row is None:
+        return figure(None, kind, source=None)
+    return figure(
+        row.get(column),
+        kind,
+        suppressed=bool(row.get(f"{column}_suppressed")),
+        source=source,
     )
-    env.filters["nok"] = formatting.nok
-    env.filters["integer"] = formatting.integer
-    env.filters["rate"] = formatting.rate
-    return env
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _region_where(region_id: str, year: int) -> dict[str, Any]:
+    return {"region_id": region_id, "year": year}
 
 
-def read_report_data(db_path: Path, year: int) -> dict[str, dict[str, Any]]:
-    """Everything the reports show, per region, read from the marts in one read-only session."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        regions = _rows(
-            con,
-            "select region_id, region_name, is_illustrative from marts.dim_region "
-            "order by region_id",
-            [],
+def _key_figures(kpis: Row | None, region_id: str, year: int) -> list[KeyFigure]:
+    where = _region_where(region_id, year)
+    picks = [
+        ("unique_clients", "Unike klienter", "int"),
+        ("new_businesses", "Nyetableringer", "int"),
+        ("guidance_hours", "Veiledningstimer", "dec"),
+        ("course_participants", "Kursdeltakere", "int"),
+        ("clients_per_1000_inhabitants", "Klienter per 1 000 innbyggere", "dec"),
+        ("funding_total_nok", "Tilskudd (kr)", "nok"),
+    ]
+    return [
+        KeyFigure(label, kpi_cell(kpis, column, kind, "fct_region_kpis", where))
+        for column, label, kind in picks
+    ]
+
+
+def _plan_by_kpi(plan_rows: list[Row]) -> dict[str, Row]:
+    return {
+        labels.PLAN_TARGETS[r["target_id"]][1]: r
+        for r in plan_rows
+        if r["target_id"] in labels.PLAN_TARGETS
+    }
+
+
+def _plan_cells(plan: Row | None, kind: str) -> list[Cell]:
+    if plan is None:
+        return [text(""), text("")]
+    where = (
+        ("region_id", plan["region_id"]),
+        ("year", plan["year"]),
+        ("target_id", plan["target_id"]),
+    )
+    return [
+        figure(
+            plan["planned_value"], kind, source=Source("fct_plan_vs_actual", "planned_value", where)
+        ),
+        figure(
+            plan["achievement_share"],
+            "share",
+            suppressed=bool(plan["is_suppressed"]),
+            source=Source("fct_plan_vs_actual", "achievement_share", where),
+        ),
+    ]
+
+
+def _kpi_section(data: MartData, region_id: str) -> Section:
+    year = data.year
+    kpis, last = data.kpis(region_id, year), data.kpis(region_id, year - 1)
+    plan = _plan_by_kpi(data.for_region(data.plan, region_id))
+    section = Section(
+        title="Resultater",
+        intro=(
+            f"Indikatorene for {year} mot {year - 1} og mot målene i aktivitetsplanen. "
+            "Måloppnåelse er faktisk resultat delt på planlagt."
+        ),
+    )
+    headers = ["Indikator", str(year), str(year - 1), f"Plan {year}", "Måloppnåelse"]
+    for group, specs in labels.KPI_GROUPS.items():
+        rows = [
+            [
+                text(label),
+                kpi_cell(kpis, column, kind, "fct_region_kpis", _region_where(region_id, year)),
+                kpi_cell(last, column, kind, "fct_region_kpis", _region_where(region_id, year - 1)),
+                *_plan_cells(plan.get(column), kind),
+            ]
+            for column, label, kind in specs
+        ]
+        section.tables.append(
+            Table(
+                key=f"kpi_{group}",
+                headers=headers,
+                rows=rows,
+                widths=[4.2, 1.3, 1.3, 1.3, 1.4],
+                caption=group,
+            )
         )
-        funding = _rows(
-            con,
-            f"select {', '.join(FUNDING_COLUMNS)} from marts.fct_funding "
-            "where year = ? order by region_id, funder_id",
-            [year],
+    section.charts.append(_trend_chart(data, region_id))
+    plan_chart = _plan_chart(data.for_region(data.plan, region_id), year)
+    if plan_chart is not None:
+        section.charts.append(plan_chart)
+    if last is None:
+        section.notes.append(f"Datavarehuset har ingen tall for {year - 1} for denne regionen.")
+    return section
+
+
+def _shown(row: Row, column: str) -> Any:
+    return None if row.get(f"{column}_suppressed") else row.get(column)
+
+
+def _trend_chart(data: MartData, region_id: str) -> Chart:
+    history = [r for r in data.region_kpis if r["region_id"] == region_id]
+    series = {
+        "Unike klienter": [_shown(r, "unique_clients") for r in history],
+        "Nye klienter": [_shown(r, "new_clients") for r in history],
+        "Nyetableringer": [_shown(r, "new_businesses") for r in history],
+    }
+    years = [str(r["year"]) for r in history]
+    return Chart(
+        key="trend",
+        title="Utvikling per år",
+        png=charts.grouped_bars(years, series, ylabel="Antall"),
+        alt=f"Søylediagram: unike klienter, nye klienter og nyetableringer for {', '.join(years)}.",
+    )
+
+
+def _plan_chart(plan_rows: list[Row], year: int) -> Chart | None:
+    if not plan_rows:
+        return None
+    names = [labels.PLAN_TARGETS.get(r["target_id"], (r["target_id"], ""))[0] for r in plan_rows]
+    values = [None if r["is_suppressed"] else r["achievement_share"] for r in plan_rows]
+    return Chart(
+        key="plan",
+        title=f"Måloppnåelse mot aktivitetsplanen {year}",
+        png=charts.horizontal_bars(
+            names,
+            values,
+            xlabel="Faktisk resultat i prosent av planlagt",
+            kind="share",
+            reference=1.0,
+            reference_label="mål",
+        ),
+        alt="Liggende søyler: faktisk resultat som andel av planlagt, per mål i aktivitetsplanen.",
+    )
+
+
+def _reach_section(data: MartData, region_id: str) -> Section:
+    year = data.year
+    municipalities = data.for_region(data.municipality_kpis, region_id)
+    section = Section(
+        title="Rekkevidde per kommune",
+        intro=(
+            "Tjenesten skal nå hele regionen. Klienter per 1 000 innbyggere viser rekkevidden i "
+            "hver kommune (folketall fra SSB i avtalens grunnlagsperiode)."
+        ),
+    )
+    rows = []
+    for m in municipalities:
+        where = {"municipality_code": m["municipality_code"], "year": year}
+        rows.append(
+            [
+                text(f"{m['municipality_name']} ({m['municipality_code']})"),
+                kpi_cell(m, "population", "int", "fct_municipality_kpis", where),
+                kpi_cell(m, "unique_clients", "int", "fct_municipality_kpis", where),
+                kpi_cell(m, "new_clients", "int", "fct_municipality_kpis", where),
+                kpi_cell(m, "clients_per_1000_inhabitants", "dec", "fct_municipality_kpis", where),
+                kpi_cell(m, "new_businesses", "int", "fct_municipality_kpis", where),
+            ]
         )
-    data: dict[str, dict[str, Any]] = {}
-    for region in regions:
-        data[region["region_id"]] = {
-            "region": region,
-            "funding": [f for f in funding if f["region_id"] == region["region_id"]],
-        }
-    return data
+    section.tables.append(
+        Table(
+            key="reach",
+            headers=[
+                "Kommune",
+                "Innbyggere",
+                "Unike klienter",
+                "Nye klienter",
+                "Klienter per 1 000",
+                "Nyetableringer",
+            ],
+            rows=rows,
+            widths=[3, 1.4, 1.4, 1.4, 1.5, 1.5],
+        )
+    )
+    if municipalities:
+        section.charts.append(
+            Chart(
+                key="reach",
+                title="Klienter per 1 000 innbyggere per kommune",
+                png=charts.horizontal_bars(
+                    [m["municipality_name"] for m in municipalities],
+                    [m["clients_per_1000_inhabitants"] for m in municipalities],
+                    xlabel="Klienter per 1 000 innbyggere",
+                ),
+                alt="Liggende søyler: klienter per 1 000 innbyggere i hver kommune i regionen.",
+            )
+        )
+    return section
 
 
-def render_annual_reports(db_path: Path, year: int, out_dir: Path) -> list[RenderedReport]:
-    """Writes `arsrapport_<region>_<year>.html` for every region into out_dir/<year>/."""
-    template = _environment().get_template("arsrapport.html.j2")
+def funding_table(funding: list[Row], key: str = "funding") -> Table:
+    rows = []
+    for f in funding:
+        where = (
+            ("region_id", f["region_id"]),
+            ("funder_id", f["funder_id"]),
+            ("year", f["year"]),
+        )
+        status, tone = labels.FUNDING_STATUS.get(f["status"], (f["status"], "warn"))
+        rows.append(
+            [
+                text(f"{f['funder_name']} ({f['funder_id']})"),
+                text(f"SSB {f['population_basis_period'] or ''}".strip()),
+                figure(f["population"], "int", source=Source("fct_funding", "population", where)),
+                figure(
+                    f["rate_nok_per_inhabitant"],
+                    "rate",
+                    illustrative=bool(f["is_illustrative"]),
+                    source=Source("fct_funding", "rate_nok_per_inhabitant", where),
+                ),
+                figure(f["amount_nok"], "nok", source=Source("fct_funding", "amount_nok", where)),
+                text(status + (f": {f['status_reason']}" if f["status_reason"] else ""), tone=tone),
+            ]
+        )
+    return Table(
+        key=key,
+        headers=["Part", "Grunnlag", "Innbyggere", "Sats (kr)", "Beløp (kr)", "Status"],
+        rows=rows,
+        widths=[2.6, 1.2, 1.2, 1.0, 1.4, 3.6],
+    )
+
+
+def payouts_table(payouts: list[Row], key: str = "payouts") -> Table:
+    rows = []
+    for p in payouts:
+        where = (
+            ("region_id", p["region_id"]),
+            ("funder_id", p["funder_id"]),
+            ("year", p["year"]),
+            ("payout_month", p["payout_month"]),
+        )
+        status, tone = labels.PAYOUT_STATUS.get(p["status"], (p["status"], "warn"))
+        rows.append(
+            [
+                text(f"{p['funder_name']} ({p['funder_id']})"),
+                text(labels.MONTHS.get(p["payout_month"], str(p["payout_month"]))),
+                figure(p["due_date"], "date"),
+                figure(
+                    p["amount_nok"],
+                    "nok",
+                    illustrative=bool(p["is_illustrative"]),
+                    source=Source("fct_payouts", "amount_nok", where),
+                ),
+                text(
+                    status + (f": {p['blocked_reason']}" if p["blocked_reason"] else ""), tone=tone
+                ),
+            ]
+        )
+    return Table(
+        key=key,
+        headers=["Part", "Utbetaling", "Forfall", "Beløp (kr)", "Status"],
+        rows=rows,
+        widths=[2.6, 1.0, 1.1, 1.4, 4.6],
+    )
+
+
+def _money_section(data: MartData, region_id: str) -> Section:
+    year = data.year
+    kpis = data.kpis(region_id, year)
+    section = Section(
+        title="Finansiering, utbetalinger og regnskap",
+        intro=(
+            "Tilskudd per finansierende part etter avtalens § 6 (innbyggertall fra SSB × sats per "
+            "innbygger), utbetalt forskuddsvis med 50 % i januar og 50 % i august (§ 7)."
+        ),
+    )
+    section.tables.append(funding_table(data.for_region(data.funding, region_id)))
+    section.tables.append(payouts_table(data.for_region(data.payouts, region_id)))
+    where = _region_where(region_id, year)
+    section.tables.append(
+        Table(
+            key="accounts",
+            headers=["Regnskap", str(year)],
+            rows=[
+                [text(label), kpi_cell(kpis, column, kind, "fct_region_kpis", where)]
+                for column, label, kind in labels.ACCOUNTS
+            ],
+            widths=[4, 1.6],
+        )
+    )
+    return section
+
+
+def _survey_section(data: MartData, region_id: str) -> Section:
+    rows = []
+    for s in data.for_region(data.survey, region_id):
+        where = (
+            ("region_id", s["region_id"]),
+            ("year", s["year"]),
+            ("question_id", s["question_id"]),
+        )
+        hidden = bool(s["is_suppressed"])
+        rows.append(
+            [
+                text(labels.SURVEY_QUESTIONS.get(s["question_id"], s["question_id"])),
+                text(s["scale"]),
+                figure(
+                    s["responses"], "int", source=Source("fct_survey_results", "responses", where)
+                ),
+                figure(
+                    s["mean_score"],
+                    "dec2",
+                    suppressed=hidden,
+                    source=Source("fct_survey_results", "mean_score", where),
+                ),
+                figure(
+                    s["share_satisfied"],
+                    "share",
+                    suppressed=hidden,
+                    source=Source("fct_survey_results", "share_satisfied", where),
+                ),
+                figure(
+                    s["nps"],
+                    "dec",
+                    suppressed=hidden,
+                    source=Source("fct_survey_results", "nps", where),
+                )
+                if s["is_nps_question"]
+                else text(""),
+            ]
+        )
+    return Section(
+        title="Brukerundersøkelse",
+        intro=(
+            "Resultatene vises med antall svar (n). Fornøyd er 4–5 på skala 1–5 og 7–10 på skala "
+            "0–10; NPS er andel 9–10 minus andel 0–6. Under 5 svar skjules resultatet."
+        ),
+        tables=[
+            Table(
+                key="survey",
+                headers=["Spørsmål", "Skala", "n", "Snitt", "Andel fornøyde", "NPS"],
+                rows=rows,
+                widths=[4.4, 0.8, 0.8, 0.9, 1.3, 0.9],
+            )
+        ],
+    )
+
+
+def compliance_table(
+    findings: list[Row], key: str = "compliance", with_region: bool = False
+) -> Table:
+    rows = []
+    for c in findings:
+        result, tone = labels.COMPLIANCE_RESULT.get(c["result"], (c["result"], "warn"))
+        row = [
+            text(labels.COMPLIANCE_RULES.get(c["rule_id"], c["rule_id"])),
+            text(c["clause"]),
+            text(result, tone=tone),
+            text(c["explanation"]),
+        ]
+        if with_region:
+            row.insert(0, text(c["region_id"] or "hele fylket"))
+        rows.append(row)
+    headers = ["Krav", "Avtalepunkt", "Resultat", "Forklaring"]
+    widths = [2.6, 1.0, 1.3, 5.0]
+    if with_region:
+        headers.insert(0, "Region")
+        widths.insert(0, 1.6)
+    return Table(key=key, headers=headers, rows=rows, widths=widths)
+
+
+def _compliance_section(data: MartData, region_id: str) -> Section:
+    findings = [
+        c
+        for c in data.compliance
+        if c["region_id"] == region_id or (c["scope"] == "fylke" and c["region_id"] is None)
+    ]
+    return Section(
+        title="Etterlevelse av avtalen",
+        intro="Kontroll av avtalens krav. Avvik skal følges opp mellom partene.",
+        tables=[compliance_table(findings)],
+    )
+
+
+def build_region_report(
+    data: MartData,
+    region: Row,
+    *,
+    checks: list[CheckStatus] | None = None,
+    generated_at: str,
+) -> Report:
+    region_id, year = region["region_id"], data.year
+    illustrative = bool(region["is_illustrative"])
+    return Report(
+        title=f"Årsrapport {year}",
+        subtitle=f"Etablerertjenesten i Buskerud – {region['region_name']}",
+        year=year,
+        is_illustrative=illustrative,
+        warning=ILLUSTRATIVE_WARNING if illustrative else "",
+        key_figures=_key_figures(data.kpis(region_id, year), region_id, year),
+        sections=[
+            _kpi_section(data, region_id),
+            _reach_section(data, region_id),
+            _money_section(data, region_id),
+            _survey_section(data, region_id),
+            _compliance_section(data, region_id),
+            quality_section(checks),
+        ],
+        generated_at=generated_at,
+        credits=CREDITS,
+    )
+
+
+def render_annual_reports(
+    db_path: Path,
+    year: int,
+    out_dir: Path,
+    *,
+    checks: list[CheckStatus] | None = None,
+) -> list[RenderedReport]:
+    """Writes `arsrapport_<region>_<year>.html` and `.pdf` for every region into out_dir/<year>/.
+
+    All reports are built in memory first; files are written only when every one was built, each
+    atomically, so a failure leaves the earlier files as they were."""
+    data = read_marts(db_path, year)
     generated_at = datetime.now().strftime("%d.%m.%Y %H:%M")
-    rendered: list[RenderedReport] = []
-    for region_id, region_data in read_report_data(db_path, year).items():
-        html = template.render(year=year, generated_at=generated_at, **region_data)
-        path = out_dir / str(year) / f"arsrapport_{region_id}_{year}.html"
-        write_atomic(path, html.encode("utf-8"))
-        rendered.append(RenderedReport(region_id=region_id, year=year, path=path))
+    built: list[tuple[str, Path, bytes, Path, bytes]] = []
+    folder = Path(out_dir) / str(year)
+    for region in data.regions:
+        report = build_region_report(data, region, checks=checks, generated_at=generated_at)
+        stem = f"arsrapport_{region['region_id']}_{year}"
+        built.append(
+            (
+                region["region_id"],
+                folder / f"{stem}.html",
+                html.render(report).encode("utf-8"),
+                folder / f"{stem}.pdf",
+                pdf.render(report),
+            )
+        )
+    rendered = []
+    for region_id, html_path, html_bytes, pdf_path, pdf_bytes in built:
+        write_atomic(html_path, html_bytes)
+        write_atomic(pdf_path, pdf_bytes)
+        rendered.append(RenderedReport(region_id, year, html_path, pdf_path))
     return rendered

@@ -1,0 +1,153 @@
+"""A report as plain data (sections, tables, cells, charts), rendered to HTML and to PDF alike.
+
+Both formats render the same cells, so the PDF and the HTML cannot disagree. Each figure cell
+carries `source`: the mart, column and row it was read from, so a test (or a curious reader of the
+HTML) can trace a printed figure to the mart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from deliverables import formatting
+
+# Footnote markers. A suppressed or missing cell prints "–" with one of the first two.
+SUPPRESSED = "p"
+MISSING = "m"
+ILLUSTRATIVE = "i"
+
+FOOTNOTES: dict[str, str] = {
+    SUPPRESSED: (
+        "Skjult (prikket) av personvernhensyn: tallet bygger på for få personer (under 5), "
+        "eller det kunne avsløre et annet skjult tall."
+    ),
+    MISSING: (
+        "Mangler: tallet finnes ikke i datavarehuset (ingen data, eller satsen er ikke avtalt)."
+    ),
+    ILLUSTRATIVE: (
+        "Illustrativ: eksempelregion eller -sats som skal erstattes av fylkets faktiske avtale."
+    ),
+}
+
+FORMATTERS = {
+    "int": formatting.integer,
+    "nok": formatting.nok,
+    "rate": formatting.rate,
+    "dec": formatting.decimal1,
+    "dec2": formatting.decimal2,
+    "share": formatting.share,
+    "date": formatting.date_no,
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a printed figure comes from: `marts.<mart>.<column>` in the row matching `where`."""
+
+    mart: str
+    column: str
+    where: tuple[tuple[str, Any], ...]
+
+    def attribute(self) -> str:
+        """`fct_funding:amount_nok:region_id=x;funder_id=33;year=2026`, for data-source."""
+        return f"{self.mart}:{self.column}:" + ";".join(f"{k}={v}" for k, v in self.where)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool = False
+    marker: str = ""
+    source: Source | None = None
+    tone: str = ""  # "ok", "warn" or "fail": colours a status cell
+
+
+def text(value: Any, tone: str = "", marker: str = "") -> Cell:
+    return Cell("" if value is None else str(value), tone=tone, marker=marker)
+
+
+def figure(
+    value: int | Decimal | date | None,
+    kind: str,
+    *,
+    suppressed: bool = False,
+    source: Source | None = None,
+    illustrative: bool = False,
+) -> Cell:
+    """A number from a mart, formatted the Norwegian way; None prints '–' with its footnote."""
+    if suppressed:
+        return Cell(formatting.SUPPRESSED, numeric=True, marker=SUPPRESSED, source=source)
+    if value is None:
+        return Cell(formatting.MISSING, numeric=True, marker=MISSING, source=source)
+    marker = ILLUSTRATIVE if illustrative else ""
+    return Cell(FORMATTERS[kind](value), numeric=True, marker=marker, source=source)
+
+
+@dataclass
+class Table:
+    key: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    # Relative column widths for the PDF; None means equal widths.
+    widths: list[float] | None = None
+    caption: str = ""
+
+    def markers(self) -> set[str]:
+        return {cell.marker for row in self.rows for cell in row if cell.marker}
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    png: bytes
+    alt: str
+
+
+@dataclass
+class Section:
+    title: str
+    intro: str = ""
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    cell: Cell
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle: str
+    year: int
+    is_illustrative: bool
+    key_figures: list[KeyFigure]
+    sections: list[Section]
+    generated_at: str
+    credits: str
+    warning: str = ""
+
+    def markers(self) -> list[str]:
+        used = {kf.cell.marker for kf in self.key_figures if kf.cell.marker}
+        for section in self.sections:
+            for table in section.tables:
+                used |= table.markers()
+        if self.is_illustrative:
+            used.add(ILLUSTRATIVE)
+        return [m for m in FOOTNOTES if m in used]
+
+    def footnotes(self) -> list[tuple[str, str]]:
+        return [(m, FOOTNOTES[m]) for m in self.markers()]
+
+
+CREDITS = (
+    "Etablerertjenesten i Buskerud finansieres av Buskerud fylkeskommune og kommunene i "
+    "delregionen, i samarbeid med Innovasjon Norge (samarbeidsavtalen § 5.2.1)."
+)
