@@ -82,7 +82,11 @@ county_rate as (
             else 'Fylkeskommunens stykkpris er '
                 || replace(cast(funders.rate_nok_per_inhabitant as varchar), '.', ',')
                 || ' kr per innbygger; minstesatsen er '
-                || replace(cast(cast({{ var('minimum_county_rate_nok') }} as decimal(18, 2)) as varchar), '.', ',')
+                || replace(
+                    cast(cast({{ var('minimum_county_rate_nok') }} as decimal(18, 2)) as varchar),
+                    '.',
+                    ','
+                )
                 || ' kr.'
         end as explanation,
         '33' as subject_id
