@@ -139,3 +139,8 @@ def payout_totals(db_path: Path, year: int, month: int) -> dict[str, tuple[Any, 
             [year, month],
         ).fetchall()
     return {status: (amount, count) for status, amount, count in found}
+
+
+def region_names(db_path: Path) -> dict[str, str]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return dict(con.execute("select region_id, region_name from marts.dim_region").fetchall())

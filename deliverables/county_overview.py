@@ -1,0 +1,184 @@
+"""Fellesrapport: the county's overview across all sub-regions for its shared reporting (§4),
+as `fellesrapport_<year>.html` and `.pdf`. Region figures side by side, each from the marts;
+no county total is computed here (a county-level mart would own it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from deliverables import charts, html, pdf
+from deliverables.annual_report import compliance_table, kpi_cell
+from deliverables.io import write_atomic
+from deliverables.marts import MartData, read_marts
+from deliverables.model import CREDITS, ILLUSTRATIVE, Chart, Report, Section, Table, text
+from deliverables.quality import CheckStatus, quality_section
+
+OVERVIEW_KPIS = [
+    ("unique_clients", "Unike klienter", "int"),
+    ("new_clients", "Nye klienter", "int"),
+    ("clients_per_1000_inhabitants", "Klienter per 1 000", "dec"),
+    ("new_businesses", "Nyetableringer", "int"),
+    ("new_businesses_per_1000_inhabitants", "Nyetab. per 1 000", "dec"),
+    ("share_women_clients", "Andel kvinner", "share"),
+    ("share_immigrant_clients", "Andel innv.-bakgr.", "share"),
+    ("satisfaction_share_satisfied", "Andel fornøyde", "share"),
+]
+MONEY_KPIS = [
+    ("funding_total_nok", "Tilskudd (kr)", "nok"),
+    ("cost_budget_nok", "Budsjett (kr)", "nok"),
+    ("cost_actual_nok", "Regnskap (kr)", "nok"),
+    ("cost_per_client_nok", "Per klient (kr)", "nok"),
+    ("cost_per_new_business_nok", "Per nyetablering (kr)", "nok"),
+]
+
+
+@dataclass(frozen=True)
+class RenderedOverview:
+    year: int
+    path: Path
+    pdf_path: Path
+
+
+def _region_label(region: dict) -> object:
+    return text(region["region_name"], marker=ILLUSTRATIVE if region["is_illustrative"] else "")
+
+
+def _region_table(data: MartData, key: str, specs: list[tuple[str, str, str]]) -> Table:
+    rows = []
+    for region in data.regions:
+        kpis = data.kpis(region["region_id"], data.year)
+        where = {"region_id": region["region_id"], "year": data.year}
+        rows.append(
+            [_region_label(region)]
+            + [kpi_cell(kpis, column, kind, "fct_region_kpis", where) for column, _, kind in specs]
+        )
+    return Table(
+        key=key,
+        headers=["Delregion"] + [label for _, label, _ in specs],
+        rows=rows,
+        widths=[2.2] + [1.2] * len(specs),
+    )
+
+
+def _coverage_table(data: MartData) -> Table:
+    names = {r["region_id"]: r["region_name"] for r in data.regions}
+    rows = []
+    for m in data.municipalities:
+        if m["county_code"] != "33" and not m["region_id"]:
+            continue
+        covered = m["n_agreements"] == 1
+        rows.append(
+            [
+                text(f"{m['municipality_name']} ({m['municipality_code']})"),
+                text(m["county_name"]),
+                text(
+                    names.get(m["region_id"], "ingen"),
+                    marker=ILLUSTRATIVE if m["is_illustrative"] else "",
+                ),
+                text(
+                    m["n_agreements"] if m["n_agreements"] is not None else "",
+                    tone="ok" if covered else "fail",
+                ),
+            ]
+        )
+    return Table(
+        key="coverage",
+        headers=["Kommune", "Fylke", "Delregion (avtale)", "Antall avtaler"],
+        rows=rows,
+        widths=[2.6, 2.0, 2.6, 1.2],
+    )
+
+
+def build_overview(
+    data: MartData, *, checks: list[CheckStatus] | None = None, generated_at: str
+) -> Report:
+    year = data.year
+    illustrative = any(r["is_illustrative"] for r in data.regions)
+    reach = Section(
+        title="Regionene side om side",
+        intro=(
+            f"Hovedtall for {year} per delregion, fra datavarehuset. Regioner merket "
+            "med i er illustrative (eksempeldata)."
+        ),
+        tables=[_region_table(data, "regions", OVERVIEW_KPIS)],
+    )
+    reach.charts.append(
+        Chart(
+            key="reach_regions",
+            title="Klienter per 1 000 innbyggere per delregion",
+            png=charts.horizontal_bars(
+                [r["region_name"] for r in data.regions],
+                [
+                    (data.kpis(r["region_id"], year) or {}).get("clients_per_1000_inhabitants")
+                    for r in data.regions
+                ],
+                xlabel="Klienter per 1 000 innbyggere",
+            ),
+            alt="Liggende søyler: klienter per 1 000 innbyggere i hver delregion.",
+        )
+    )
+    if data.municipality_kpis:
+        reach.charts.append(
+            Chart(
+                key="reach_municipalities",
+                title="Klienter per 1 000 innbyggere per kommune",
+                png=charts.horizontal_bars(
+                    [m["municipality_name"] for m in data.municipality_kpis],
+                    [m["clients_per_1000_inhabitants"] for m in data.municipality_kpis],
+                    xlabel="Klienter per 1 000 innbyggere",
+                ),
+                alt="Liggende søyler: klienter per 1 000 innbyggere i hver kommune i fylket.",
+            )
+        )
+    money = Section(
+        title="Økonomi",
+        intro="Tilskudd etter avtalene (§ 6) og operatørenes budsjett og regnskap.",
+        tables=[_region_table(data, "money", MONEY_KPIS)],
+    )
+    findings = [c for c in data.compliance if c["result"] != "pass"]
+    compliance = Section(
+        title="Etterlevelse og dekning",
+        intro=(
+            "Fylket vil ha tjenesten i hele fylket: hver kommune skal være dekket av nøyaktig én "
+            "avtale. Under vises dekningen og alle krav som ikke er oppfylt ennå."
+        ),
+        tables=[_coverage_table(data), compliance_table(findings, with_region=True)],
+    )
+    if not findings:
+        compliance.notes.append("Alle krav er oppfylt.")
+    return Report(
+        title=f"Fellesrapport {year}",
+        subtitle="Etablerertjenesten i Buskerud – alle delregioner",
+        year=year,
+        is_illustrative=illustrative,
+        warning=(
+            "Noen regioner er illustrative (merket i): eksempeldata som skal erstattes av "
+            "fylkets faktiske avtaler."
+            if illustrative
+            else ""
+        ),
+        key_figures=[],
+        sections=[reach, money, compliance, quality_section(checks)],
+        generated_at=generated_at,
+        credits=CREDITS,
+    )
+
+
+def render_county_overview(
+    db_path: Path, year: int, out_dir: Path, *, checks: list[CheckStatus] | None = None
+) -> RenderedOverview:
+    data = read_marts(db_path, year)
+    report = build_overview(
+        data, checks=checks, generated_at=datetime.now().strftime("%d.%m.%Y %H:%M")
+    )
+    html_bytes = html.render(report).encode("utf-8")
+    pdf_bytes = pdf.render(report)
+    folder = Path(out_dir) / str(year)
+    html_path = write_atomic(folder / f"fellesrapport_{year}.html", html_bytes)
+    pdf_path = write_atomic(folder / f"fellesrapport_{year}.pdf", pdf_bytes)
+    return RenderedOverview(year, html_path, pdf_path)
+
+
+__all__ = ["render_county_overview", "build_overview", "RenderedOverview"]

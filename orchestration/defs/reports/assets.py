@@ -1,0 +1,186 @@
+"""Deliverables built from the marts after their checks pass: annual reports, the county
+overview, payout files and the activity-plan review sheet, under reports/<year>/."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from deliverables import annual_report, county_overview, index, payouts, plan_review
+from deliverables.marts import region_names
+from deliverables.quality import CheckStatus
+from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
+
+# Every mart a report reads: its checks (GX suites and dbt tests) gate the report.
+REPORT_MARTS = [
+    "dim_region",
+    "dim_municipality",
+    "fct_funding",
+    "fct_payouts",
+    "fct_region_kpis",
+    "fct_municipality_kpis",
+    "fct_survey_results",
+    "fct_plan_vs_actual",
+    "fct_compliance",
+]
+PAYOUT_MARTS = ["fct_payouts", "fct_funding", "dim_region"]
+PLAN_MARTS = ["fct_plan_vs_actual", "fct_region_kpis", "fct_compliance", "dim_region"]
+
+
+def _metadata_int(metadata: dict, key: str) -> int | None:
+    value = metadata.get(key)
+    raw = getattr(value, "value", value)
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+
+
+def check_statuses(
+    context: dg.AssetExecutionContext, asset_names: list[str], partition: str
+) -> list[CheckStatus]:
+    """The latest result of every check on `asset_names` for this year (or unpartitioned), from
+    the Dagster instance, so the report can print which checks passed."""
+    keys = {dg.AssetKey(name) for name in asset_names}
+    graph = context.repository_def.asset_graph
+    storage = context.instance.event_log_storage
+    statuses = []
+    for check_key in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.path, k.name)):
+        if check_key.asset_key not in keys:
+            continue
+        history = storage.get_asset_check_execution_history(check_key, limit=25)
+        record = next(
+            (
+                r
+                for r in history
+                if r.partition in (partition, None) and r.status.value in ("SUCCEEDED", "FAILED")
+            ),
+            None,
+        )
+        evaluated = successful = None
+        if record is not None and record.event is not None and record.event.dagster_event:
+            evaluation = getattr(record.event.dagster_event.event_specific_data, "evaluation", None)
+            metadata = dict(getattr(evaluation, "metadata", {}) or {})
+            evaluated = _metadata_int(metadata, "evaluated_expectations")
+            successful = _metadata_int(metadata, "successful_expectations")
+        statuses.append(
+            CheckStatus(
+                name=check_key.name,
+                asset=check_key.asset_key.to_user_string(),
+                passed=None if record is None else record.status.value == "SUCCEEDED",
+                evaluated=evaluated,
+                successful=successful,
+            )
+        )
+    return statuses
+
+
+def _index(warehouse: WarehouseResource, year: int) -> str:
+    path = index.write_index(warehouse.reports_dir, year, region_names(warehouse.db_path))
+    return str(path)
+
+
+@dg.asset(
+    key="annual_reports",
+    group_name="reports",
+    kinds={"html", "pdf"},
+    deps=REPORT_MARTS,
+    partitions_def=report_year_partitions,
+    pool=DUCKDB_WRITER_POOL,
+    description="Årsrapport per region (HTML og PDF) under reports/<år>/.",
+)
+def annual_reports(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    year = int(context.partition_key)
+    checks = check_statuses(context, REPORT_MARTS, context.partition_key)
+    rendered = annual_report.render_annual_reports(
+        warehouse.db_path, year, warehouse.reports_dir, checks=checks
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "reports": len(rendered),
+            "checks_passed": sum(1 for c in checks if c.passed),
+            "checks": len(checks),
+            "folder": dg.MetadataValue.path(str(warehouse.reports_dir / str(year))),
+            "files": dg.MetadataValue.json(
+                [str(p) for r in rendered for p in (r.path, r.pdf_path)]
+            ),
+            "index": dg.MetadataValue.path(_index(warehouse, year)),
+        }
+    )
+
+
+@dg.asset(
+    key="county_overview",
+    group_name="reports",
+    kinds={"html", "pdf"},
+    deps=REPORT_MARTS,
+    partitions_def=report_year_partitions,
+    pool=DUCKDB_WRITER_POOL,
+    description="Fellesrapport for fylket, alle delregioner (HTML og PDF).",
+)
+def county_overview_report(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    year = int(context.partition_key)
+    checks = check_statuses(context, REPORT_MARTS, context.partition_key)
+    rendered = county_overview.render_county_overview(
+        warehouse.db_path, year, warehouse.reports_dir, checks=checks
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "html": dg.MetadataValue.path(str(rendered.path)),
+            "pdf": dg.MetadataValue.path(str(rendered.pdf_path)),
+            "index": dg.MetadataValue.path(_index(warehouse, year)),
+        }
+    )
+
+
+@dg.asset(
+    key="payout_files",
+    group_name="reports",
+    kinds={"xlsx"},
+    deps=PAYOUT_MARTS,
+    partitions_def=report_year_partitions,
+    pool=DUCKDB_WRITER_POOL,
+    description="Utbetalingslister for økonomi per utbetalingsdato (januar og august), XLSX.",
+)
+def payout_files(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    year = int(context.partition_key)
+    written = payouts.write_payout_files(warehouse.db_path, year, warehouse.reports_dir)
+    return dg.MaterializeResult(
+        metadata={
+            "files": dg.MetadataValue.json([str(f.path) for f in written]),
+            "blocked_rows": sum(f.blocked for f in written),
+            "ready_nok": dg.MetadataValue.json(
+                {f"{f.month:02d}": str(f.total_ready_nok) for f in written}
+            ),
+            "index": dg.MetadataValue.path(_index(warehouse, year)),
+        }
+    )
+
+
+@dg.asset(
+    key="activity_plan_review",
+    group_name="reports",
+    kinds={"xlsx"},
+    deps=PLAN_MARTS,
+    partitions_def=report_year_partitions,
+    pool=DUCKDB_WRITER_POOL,
+    description="Gjennomgang av årets aktivitetsplan og budsjett (frist 1. desember), XLSX.",
+)
+def activity_plan_review(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    plan_year = int(context.partition_key)
+    review = plan_review.write_plan_review(warehouse.db_path, plan_year, warehouse.reports_dir)
+    return dg.MaterializeResult(
+        metadata={
+            "file": dg.MetadataValue.path(str(review.path)),
+            "targets": review.targets,
+            "index": dg.MetadataValue.path(_index(warehouse, plan_year)),
+        }
+    )
+
+
+report_assets = [annual_reports, county_overview_report, payout_files, activity_plan_review]
