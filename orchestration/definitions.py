@@ -9,6 +9,7 @@ from orchestration.defs.dbt.assets import dbt_models
 from orchestration.defs.dbt.resources import dbt_resource
 from orchestration.defs.operators.assets import raw_operators
 from orchestration.defs.operators.sensors import landing_sensor, operator_records_job
+from orchestration.defs.publish.assets import published_warehouse
 from orchestration.defs.quality.checks import gx_checks
 from orchestration.defs.reports.assets import annual_reports
 from orchestration.defs.reports.schedules import (
@@ -25,7 +26,7 @@ from orchestration.defs.ssb.assets import raw_ssb__population
 from orchestration.defs.ssb.schedules import ssb_population_job, ssb_population_schedule
 
 defs = dg.Definitions(
-    assets=[raw_ssb__population, raw_operators, dbt_models, annual_reports],
+    assets=[raw_ssb__population, raw_operators, dbt_models, annual_reports, published_warehouse],
     asset_checks=gx_checks,
     jobs=[
         ssb_population_job,
