@@ -67,6 +67,7 @@ class RunSummary:
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    skipped_steps: list[str] = field(default_factory=list)
 
 
 def run_job(job_name: str, partition: str | None, run_config: dict | None = None) -> RunSummary:
@@ -88,13 +89,21 @@ def run_job(job_name: str, partition: str | None, run_config: dict | None = None
         summary.materialized.append(event.asset_key.to_user_string())
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        (summary.checks_passed if evaluation.passed else summary.checks_failed).append(name)
+        if evaluation.passed:
+            summary.checks_passed.append(name)
+            continue
+        failures = evaluation.metadata.get("failed_expectations")
+        detail = f"\n{failures.value}" if failures is not None else ""
+        summary.checks_failed.append(f"{name}{detail}")
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
         while error is not None and error.cause is not None:  # the user's error, not Dagster's wrap
             error = error.cause
         message = error.message.strip().splitlines()[0] if error else "ukjent feil"
         summary.failed_steps.append(f"{event.step_key}: {message}")
+    summary.skipped_steps = [
+        e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED" and e.step_key
+    ]
     return summary
 
 
@@ -111,6 +120,11 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
             click.echo(f"  ✘ kontroll feilet: {check}")
         for step in s.failed_steps:
             click.echo(f"  ✘ steg feilet: {step}")
+        if s.skipped_steps:
+            click.echo(
+                "  ⏭ ikke bygget, fordi noe før dem feilet (forrige versjon står urørt): "
+                + ", ".join(s.skipped_steps)
+            )
     reports = sorted((paths.reports_dir() / str(year)).glob("*.html"))
     click.echo(f"Datavarehus: {paths.warehouse_path()}")
     click.echo(f"Rapporter:   {paths.reports_dir() / str(year)} ({len(reports)} filer)")
