@@ -45,6 +45,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+bench: install
+	$(BIN)/python -m bench
+
 docs: install
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
 
