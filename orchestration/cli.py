@@ -70,7 +70,7 @@ class RunSummary:
     skipped_steps: list[str] = field(default_factory=list)
 
 
-def run_job(job_name: str, partition: str | None, run_config: dict | None = None) -> RunSummary:
+def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = None) -> RunSummary:
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -81,7 +81,8 @@ def run_job(job_name: str, partition: str | None, run_config: dict | None = None
     result = defs.resolve_job_def(job_name).execute_in_process(
         instance=dg.DagsterInstance.get(),
         partition_key=partition,
-        run_config={**(run_config or {}), **loggers},
+        run_config=loggers,
+        tags=tags,
         raise_on_error=False,
     )
     summary = RunSummary(job_name, partition, result.success, time.monotonic() - started)
@@ -133,7 +134,9 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
 
 @main.command()
 @click.option("--year", type=int, default=2026, show_default=True, help="Rapportår.")
-@click.option("--region", "region_id", default=None, help="Bare denne regionens operatørdata.")
+@click.option(
+    "--region", "region_id", default=None, help="Bygg bare denne regionen (de andre står urørt)."
+)
 @click.option("--skip-ssb", is_flag=True, help="Ikke last SSB-folketall på nytt.")
 def run(year: int, region_id: str | None, skip_ssb: bool) -> None:
     """Materialise a year's assets through Dagster and print a summary."""
@@ -142,10 +145,10 @@ def run(year: int, region_id: str | None, skip_ssb: bool) -> None:
     if not skip_ssb:
         summaries.append(run_job("ssb_population_job", None))
     if all(s.success for s in summaries):
-        config = None
-        if region_id:
-            config = {"ops": {"raw_operators": {"config": {"region_id": region_id}}}}
-        summaries.append(run_job("yearly_pipeline_job", str(year), config))
+        from orchestration.defs.common.partitions import REGION_TAG
+
+        tags = {REGION_TAG: region_id} if region_id else None
+        summaries.append(run_job("yearly_pipeline_job", str(year), tags))
     print_summary(summaries, year)
     if not all(s.success for s in summaries):
         sys.exit(1)

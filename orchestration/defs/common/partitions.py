@@ -13,3 +13,13 @@ report_year_partitions = dg.TimeWindowPartitionsDefinition(
     end_offset=2,
     timezone="Europe/Oslo",
 )
+
+# A run may be scoped to one region (sub-region agreement) with this run tag: operator ingestion,
+# dbt (var `region_id`) and the reports then rebuild that region-year alone and leave the others
+# untouched. Region is a run scope, not a second partition dimension: Dagster runs one partitions
+# definition per run, and a region fan-out would pay dbt's start-up once per region.
+REGION_TAG = "etablerer/region"
+
+
+def run_region(context: dg.AssetExecutionContext) -> str | None:
+    return context.run.tags.get(REGION_TAG)

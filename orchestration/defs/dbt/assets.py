@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.partitions import report_year_partitions, run_region
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL
 from orchestration.defs.dbt.resources import dbt_project
 
@@ -29,8 +29,10 @@ class EtablererDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
-def dbt_vars(partition_key: str) -> dict[str, Any]:
-    return {"year": int(partition_key)}
+def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
+    """The partition's year, and the run's region when the run is scoped to one."""
+    region = run_region(context)
+    return {"year": int(context.partition_key), **({"region_id": region} if region else {})}
 
 
 @dbt_assets(
@@ -41,5 +43,5 @@ def dbt_vars(partition_key: str) -> dict[str, Any]:
     pool=DUCKDB_WRITER_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    args = ["build", "--vars", json.dumps(dbt_vars(context.partition_key))]
+    args = ["build", "--vars", json.dumps(dbt_vars(context))]
     yield from dbt.cli(args, context=context).stream()

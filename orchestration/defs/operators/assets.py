@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion import operators, paths
-from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.partitions import report_year_partitions, run_region
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 
 OPERATOR_KINDS: tuple[str, ...] = operators.KINDS
@@ -21,10 +21,10 @@ def operator_asset_key(table: str) -> dg.AssetKey:
 
 class OperatorRecordsConfig(dg.Config):
     """Where the year's files are: `<source_dir>/<region_id>/<year>/<kind>.csv|xlsx`.
-    Unset: ETABLERER_OPERATOR_DIR, else the bundled sample."""
+    Unset: ETABLERER_OPERATOR_DIR, else the bundled sample. The run tag `etablerer/region` limits
+    the load to one region."""
 
     source_dir: str | None = None
-    region_id: str | None = None
 
 
 def _source_dir(config: OperatorRecordsConfig) -> Path:
@@ -52,10 +52,11 @@ def raw_operators(
 ):
     year = int(context.partition_key)
     source_dir = _source_dir(config)
+    region = run_region(context)
     region_dirs = sorted(
         d.parent
         for d in source_dir.glob(f"*/{year}")
-        if d.is_dir() and (config.region_id is None or d.parent.name == config.region_id)
+        if d.is_dir() and (region is None or d.parent.name == region)
     )
     per_kind: dict[str, list] = defaultdict(list)
     for region_dir in region_dirs:

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion import paths
-from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.partitions import REGION_TAG, report_year_partitions
 from orchestration.defs.operators.assets import raw_operators
 
 # A file must keep its size and mtime for this long before it is taken: operators copy large
@@ -66,14 +66,8 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
                 # Same file, same content: one run only.
                 run_key=f"{region_id}/{year}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}",
                 partition_key=year,
-                run_config={
-                    "ops": {
-                        "raw_operators": {
-                            "config": {"source_dir": str(landing_dir), "region_id": region_id}
-                        }
-                    }
-                },
-                tags={"etablerer/region": region_id, "etablerer/file": path.name},
+                run_config={"ops": {"raw_operators": {"config": {"source_dir": str(landing_dir)}}}},
+                tags={REGION_TAG: region_id, "etablerer/file": path.name},
             )
         )
     return dg.SensorResult(run_requests=run_requests, cursor=json.dumps(state))
