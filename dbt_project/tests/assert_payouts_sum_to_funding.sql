@@ -1,4 +1,6 @@
 -- The payouts of a year sum exactly to the annual funding, per agreement and funder.
+-- Attached to fct_payouts as a Dagster asset check (it reads more than one model).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_payouts'}}}) }}
 with
 
 funding as (
