@@ -1,7 +1,7 @@
 -- A missing rate is never paid: every payout of a rate_missing funding row is blocked with a
+-- Norwegian reason.
 -- Attached to fct_payouts as a Dagster asset check (it reads more than one model).
 {{ config(meta={'dagster': {'ref': {'name': 'fct_payouts'}}}) }}
--- Norwegian reason.
 select
     payouts.agreement_id,
     payouts.funder_id,

@@ -1,8 +1,8 @@
 -- Every Buskerud municipality is covered by exactly one agreement each year. Where it is not,
--- Attached to fct_compliance as a Dagster asset check (it reads more than one model).
-{{ config(meta={'dagster': {'ref': {'name': 'fct_compliance'}}}) }}
 -- that must show as a failed municipality_coverage finding in fct_compliance naming the
 -- municipality (a finding, not a crash). Returns municipalities whose gap is not reported.
+-- Attached to fct_compliance as a Dagster asset check (it reads more than one model).
+{{ config(meta={'dagster': {'ref': {'name': 'fct_compliance'}}}) }}
 with
 
 municipalities as (
