@@ -4,7 +4,6 @@ Plain Python, no Dagster, no side effects at import. See docs/raw_tables.md for 
 """
 
 from ingestion.ssb.archive import ArchivedResponse, read_archive
-from ingestion.ssb.basis import MissingPopulationError, population_basis
 from ingestion.ssb.client import (
     FetchedResponse,
     PxWebClient,
@@ -26,7 +25,6 @@ __all__ = [
     "ArchivedResponse",
     "FetchedResponse",
     "JsonStatError",
-    "MissingPopulationError",
     "PopulationLoadError",
     "PopulationLoadResult",
     "PxWebClient",
@@ -37,7 +35,6 @@ __all__ = [
     "fetch_population",
     "load_population",
     "parse_jsonstat2",
-    "population_basis",
     "raw_rows",
     "read_archive",
     "read_population",
