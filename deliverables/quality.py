@@ -52,7 +52,9 @@ def quality_section(checks: list[CheckStatus] | None) -> Section:
             headers=["Kontroll", "Tabell", "Resultat", "Forventninger bestått"],
             rows=[
                 [text(c.name), text(c.asset), _result(c), text(_count(c))]
-                for c in sorted(checks, key=lambda c: (c.asset, c.name))
+                for c in sorted(
+                    checks, key=lambda c: (not c.name.startswith("gx_"), c.asset, c.name)
+                )
             ],
             widths=[3, 2, 1.2, 1.6],
         )

@@ -1,8 +1,6 @@
 """Deliverables built from the marts after their checks pass: annual reports, the county
 overview, payout files and the activity-plan review sheet, under reports/<year>/."""
 
-from __future__ import annotations
-
 import dagster as dg
 
 from deliverables import annual_report, county_overview, index, payouts, plan_review
@@ -39,7 +37,8 @@ def check_statuses(
     """The latest result of every check on `asset_names` for this year (or unpartitioned), from
     the Dagster instance, so the report can print which checks passed."""
     keys = {dg.AssetKey(name) for name in asset_names}
-    graph = context.repository_def.asset_graph
+    # The job's asset graph holds every check in the code location (no repository in a step).
+    graph = context.job_def.asset_layer.asset_graph
     storage = context.instance.event_log_storage
     statuses = []
     for check_key in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.path, k.name)):
@@ -56,8 +55,8 @@ def check_statuses(
         )
         evaluated = successful = None
         if record is not None and record.event is not None and record.event.dagster_event:
-            evaluation = getattr(record.event.dagster_event.event_specific_data, "evaluation", None)
-            metadata = dict(getattr(evaluation, "metadata", {}) or {})
+            evaluation = record.event.dagster_event.event_specific_data
+            metadata = dict(getattr(evaluation, "metadata", None) or {})
             evaluated = _metadata_int(metadata, "evaluated_expectations")
             successful = _metadata_int(metadata, "successful_expectations")
         statuses.append(
