@@ -86,7 +86,7 @@ def test_illustrative_region_is_flagged_in_html_and_pdf(rendered):
 def test_every_figure_in_the_html_report_equals_its_mart(rendered, region_id):
     html = (rendered["folder"] / f"arsrapport_{region_id}_{YEAR}.html").read_text(encoding="utf-8")
     parsed = sourced_cells(html)
-    assert len(parsed.cells) > 150
+    assert len(parsed.cells) > 80
     compared = suppressed = 0
     with duckdb.connect(str(rendered["db"]), read_only=True) as con:
         for source, shown in parsed.cells:
@@ -102,7 +102,7 @@ def test_every_figure_in_the_html_report_equals_its_mart(rendered, region_id):
             else:
                 assert parse_number(shown) == Decimal(value), (source, shown, value)
             compared += 1
-    assert compared > 100
+    assert compared > 60
     # Each report carries the three charts inline.
     assert len(parsed.images) == 3 and all(s.startswith("data:image/png") for s in parsed.images)
 
