@@ -40,6 +40,7 @@ dev: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	ETABLERER_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 format: install
 	$(BIN)/ruff format .

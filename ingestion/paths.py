@@ -16,13 +16,17 @@ OPERATOR_SAMPLE_DIR = SAMPLE_DIR / "operators"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
-def warehouse_dir() -> Path:
-    return Path(os.environ.get("ETABLERER_WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"))
-
-
 def warehouse_path() -> Path:
-    """The live DuckDB file. Only the pipeline's writers touch it."""
-    return Path(os.environ.get("ETABLERER_DUCKDB_PATH", warehouse_dir() / "etablerer.duckdb"))
+    """The live DuckDB file. Only the pipeline's writers touch it. dbt's profiles.yml reads the same
+    ETABLERER_DUCKDB_PATH, with the same default."""
+    return Path(
+        os.environ.get("ETABLERER_DUCKDB_PATH", PROJECT_ROOT / "warehouse" / "etablerer.duckdb")
+    )
+
+
+def warehouse_dir() -> Path:
+    """The live file's folder: published copies, GX Data Docs."""
+    return warehouse_path().parent
 
 
 def archive_dir() -> Path:

@@ -11,7 +11,7 @@ from orchestration.defs.operators.assets import raw_operators
 from orchestration.defs.operators.sensors import landing_sensor, operator_records_job
 from orchestration.defs.publish.assets import published_warehouse
 from orchestration.defs.quality.checks import gx_checks
-from orchestration.defs.reports.assets import annual_reports
+from orchestration.defs.reports.assets import report_assets
 from orchestration.defs.reports.schedules import (
     activity_plan_job,
     activity_plan_schedule,
@@ -26,7 +26,13 @@ from orchestration.defs.ssb.assets import raw_ssb__population
 from orchestration.defs.ssb.schedules import ssb_population_job, ssb_population_schedule
 
 defs = dg.Definitions(
-    assets=[raw_ssb__population, raw_operators, dbt_models, annual_reports, published_warehouse],
+    assets=[
+        raw_ssb__population,
+        raw_operators,
+        dbt_models,
+        *report_assets,
+        published_warehouse,
+    ],
     asset_checks=gx_checks,
     jobs=[
         ssb_population_job,

@@ -5,5 +5,6 @@ select
     funder_id,
     rate_nok_per_inhabitant
 from {{ ref('agreement_funders') }}
-where funder_id = '33'
+where
+    funder_id = '33'
     and rate_nok_per_inhabitant < {{ var('minimum_county_rate_nok') }}

@@ -5,7 +5,8 @@ select
     year,
     status_reason
 from {{ ref('fct_funding') }}
-where population is null
+where
+    population is null
     and (
         status_reason is null
         or not contains(status_reason, 'Folketall mangler for')

@@ -11,8 +11,10 @@ select
     payouts.blocked_reason
 from {{ ref('fct_payouts') }} as payouts
 inner join {{ ref('fct_funding') }} as funding
-    on payouts.agreement_id = funding.agreement_id
-    and payouts.funder_id = funding.funder_id
-    and payouts.year = funding.year
-where funding.status = 'rate_missing'
+    on
+        payouts.agreement_id = funding.agreement_id
+        and payouts.funder_id = funding.funder_id
+        and payouts.year = funding.year
+where
+    funding.status = 'rate_missing'
     and (payouts.status <> 'blocked' or not contains(payouts.blocked_reason, 'Stykkpris mangler'))

@@ -33,8 +33,9 @@ coverage as (
     left join agreement_years
         on compliance.year = agreement_years.year
     left join members
-        on agreement_years.agreement_id = members.agreement_id
-        and municipalities.municipality_code = members.municipality_code
+        on
+            agreement_years.agreement_id = members.agreement_id
+            and municipalities.municipality_code = members.municipality_code
     group by compliance.year, municipalities.municipality_code
 )
 
@@ -45,7 +46,8 @@ select
 from coverage
 inner join compliance
     on coverage.year = compliance.year
-where coverage.n_agreements <> 1
+where
+    coverage.n_agreements <> 1
     and (
         compliance.result <> 'fail'
         or not contains(coalesce(compliance.subject_id, ''), coverage.municipality_code)

@@ -31,8 +31,10 @@ select
     payout_sums.n_payouts
 from funding
 left join payout_sums
-    on funding.agreement_id = payout_sums.agreement_id
-    and funding.funder_id = payout_sums.funder_id
-    and funding.year = payout_sums.year
-where funding.amount_nok is distinct from payout_sums.paid_nok
+    on
+        funding.agreement_id = payout_sums.agreement_id
+        and funding.funder_id = payout_sums.funder_id
+        and funding.year = payout_sums.year
+where
+    funding.amount_nok is distinct from payout_sums.paid_nok
     or payout_sums.n_payouts is distinct from 2

@@ -235,7 +235,7 @@ def test_key_file_gives_the_same_keys_as_env(tmp_path: Path, monkeypatch, dirty_
     monkeypatch.delenv("ETABLERER_PSEUDONYM_KEY")
     monkeypatch.setenv("ETABLERER_PSEUDONYM_KEY_FILE", str(key_file))
     assert load_pseudonym_key() == from_env
-    monkeypatch.setenv("ETABLERER_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("ETABLERER_DUCKDB_PATH", str(tmp_path / "etablerer.duckdb"))
     with pytest.raises(PseudonymKeyMissing, match="ligger i datavarehuset"):
         load_pseudonym_key()
 

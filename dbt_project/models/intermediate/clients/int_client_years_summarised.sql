@@ -40,7 +40,7 @@ activity_counts as (
         ) as business_assessments_completed,
         coalesce(
             sum(assessment_completed_date - activity_date)
-                filter (where activity_type = 'naeringsfaglig_vurdering'),
+            filter (where activity_type = 'naeringsfaglig_vurdering'),
             0
         ) as assessment_turnaround_days_total,
         count_if(activity_type = 'mentor') as mentor_sessions
@@ -105,16 +105,19 @@ summarised as (
             as is_converted_new_client
     from clients
     left join activity_counts
-        on clients.region_id = activity_counts.region_id
-        and clients.year = activity_counts.year
-        and clients.client_key = activity_counts.client_key
+        on
+            clients.region_id = activity_counts.region_id
+            and clients.year = activity_counts.year
+            and clients.client_key = activity_counts.client_key
     left join course_counts
-        on clients.region_id = course_counts.region_id
-        and clients.year = course_counts.year
-        and clients.client_key = course_counts.client_key
+        on
+            clients.region_id = course_counts.region_id
+            and clients.year = course_counts.year
+            and clients.client_key = course_counts.client_key
     left join conversions
-        on clients.region_id = conversions.region_id
-        and clients.client_key = conversions.client_key
+        on
+            clients.region_id = conversions.region_id
+            and clients.client_key = conversions.client_key
 )
 
 select * from summarised

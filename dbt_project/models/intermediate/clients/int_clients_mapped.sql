@@ -44,8 +44,9 @@ mapped as (
     left join codes
         on clients.municipality_code = codes.municipality_code
     inner join first_contacts
-        on clients.region_id = first_contacts.region_id
-        and clients.client_key = first_contacts.client_key
+        on
+            clients.region_id = first_contacts.region_id
+            and clients.client_key = first_contacts.client_key
 )
 
 select * from mapped

@@ -35,9 +35,10 @@ joined as (
         attendances.is_completed
     from attendances
     left join courses
-        on attendances.region_id = courses.region_id
-        and attendances.year = courses.year
-        and attendances.course_id = courses.course_id
+        on
+            attendances.region_id = courses.region_id
+            and attendances.year = courses.year
+            and attendances.course_id = courses.course_id
 )
 
 select * from joined

@@ -59,8 +59,9 @@ linked as (
         ) as is_in_conversion_window
     from businesses
     inner join latest_client_record
-        on businesses.region_id = latest_client_record.region_id
-        and businesses.client_key = latest_client_record.client_key
+        on
+            businesses.region_id = latest_client_record.region_id
+            and businesses.client_key = latest_client_record.client_key
 )
 
 select * from linked

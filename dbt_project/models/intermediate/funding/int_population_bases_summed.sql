@@ -35,13 +35,15 @@ basis_rows as (
     inner join agreements
         on funder_basis.agreement_id = agreements.agreement_id
     left join municipalities
-        on funder_basis.municipality_code = municipalities.municipality_code
-        and municipalities.valid_to is null
+        on
+            funder_basis.municipality_code = municipalities.municipality_code
+            and municipalities.valid_to is null
     left join populations
-        on funder_basis.municipality_code = populations.municipality_code
-        and agreements.population_table_id = populations.table_id
-        and agreements.population_contents_code = populations.contents_code
-        and agreements.population_period = populations.period
+        on
+            funder_basis.municipality_code = populations.municipality_code
+            and agreements.population_table_id = populations.table_id
+            and agreements.population_contents_code = populations.contents_code
+            and agreements.population_period = populations.period
 ),
 
 summed as (

@@ -79,7 +79,8 @@ county_rate as (
                 then 'Buskerud fylkeskommune står ikke som finansierende part i avtalen.'
             when funders.rate_nok_per_inhabitant is null
                 then 'Fylkeskommunens stykkpris mangler i avtalen.'
-            else 'Fylkeskommunens stykkpris er '
+            else
+                'Fylkeskommunens stykkpris er '
                 || replace(cast(funders.rate_nok_per_inhabitant as varchar), '.', ',')
                 || ' kr per innbygger; minstesatsen er '
                 || replace(
@@ -92,8 +93,9 @@ county_rate as (
         '33' as subject_id
     from agreement_years
     left join funders
-        on agreement_years.agreement_id = funders.agreement_id
-        and funders.funder_id = '33'
+        on
+            agreement_years.agreement_id = funders.agreement_id
+            and funders.funder_id = '33'
 ),
 
 -- §6: every funder has a rate. A blank rate is missing, not zero.
@@ -137,8 +139,9 @@ population_available as (
             as result,
         case
             when count_if(population_bases.population is null) = 0
-                then 'Folketall fra SSB finnes for alle kommuner i grunnlaget ('
-                || any_value(agreements.population_period) || ').'
+                then
+                    'Folketall fra SSB finnes for alle kommuner i grunnlaget ('
+                    || any_value(agreements.population_period) || ').'
             else 'Folketall mangler for ' || string_agg(
                 distinct population_bases.missing_population_municipalities, ', '
             ) || ' i ' || any_value(agreements.population_period) || ' (SSB-tabell '
@@ -179,8 +182,9 @@ stated_population as (
     inner join agreements
         on agreement_years.agreement_id = agreements.agreement_id
     inner join population_bases
-        on agreement_years.agreement_id = population_bases.agreement_id
-        and population_bases.funder_id = '33'
+        on
+            agreement_years.agreement_id = population_bases.agreement_id
+            and population_bases.funder_id = '33'
     where agreements.stated_basis_population is not null
 ),
 
@@ -196,9 +200,10 @@ member_basis as (
     left join municipalities
         on members.municipality_code = municipalities.municipality_code
     left join funder_basis
-        on members.agreement_id = funder_basis.agreement_id
-        and municipalities.county_code = funder_basis.funder_id
-        and members.municipality_code = funder_basis.municipality_code
+        on
+            members.agreement_id = funder_basis.agreement_id
+            and municipalities.county_code = funder_basis.funder_id
+            and members.municipality_code = funder_basis.municipality_code
 ),
 
 parties_in_basis as (
@@ -216,8 +221,9 @@ parties_in_basis as (
             else string_agg(
                 case
                     when not member_basis.is_in_county_basis
-                        then member_basis.municipality_name || ' (' || member_basis.municipality_code
-                        || ')'
+                        then
+                            member_basis.municipality_name || ' (' || member_basis.municipality_code
+                            || ')'
                 end,
                 ', '
                 order by member_basis.municipality_code
@@ -236,7 +242,9 @@ parties_in_basis as (
 ),
 
 first_due_dates as (
-    select min(payout_month) as payout_month, min_by(due_day, payout_month) as due_day
+    select
+        min(payout_month) as payout_month,
+        min_by(due_day, payout_month) as due_day
     from schedule
 ),
 
@@ -249,7 +257,8 @@ plan_approved as (
         'plan_approved_before_payout' as rule_id,
         '§7' as clause,
         case
-            when approvals.approved_date
+            when
+                approvals.approved_date
                 <= make_date(
                     agreement_years.year, first_due_dates.payout_month, first_due_dates.due_day
                 )
@@ -258,17 +267,20 @@ plan_approved as (
         end as result,
         case
             when approvals.approved_date is null
-                then 'Aktivitetsplan og budsjett for ' || agreement_years.year
-                || ' er ikke godkjent. Utbetalingene er stoppet.'
-            else 'Aktivitetsplan og budsjett godkjent '
+                then
+                    'Aktivitetsplan og budsjett for ' || agreement_years.year
+                    || ' er ikke godkjent. Utbetalingene er stoppet.'
+            else
+                'Aktivitetsplan og budsjett godkjent '
                 || strftime(approvals.approved_date, '%d.%m.%Y') || '.'
         end as explanation,
         cast(null as varchar) as subject_id
     from agreement_years
     cross join first_due_dates
     left join approvals
-        on agreement_years.agreement_id = approvals.agreement_id
-        and agreement_years.year = approvals.year
+        on
+            agreement_years.agreement_id = approvals.agreement_id
+            and agreement_years.year = approvals.year
 ),
 
 plan_submissions as (
@@ -296,26 +308,30 @@ plan_submitted as (
         end as result,
         case
             when plan_submissions.submitted_date is null
-                then 'Aktivitetsplan for ' || agreement_years.year
-                || ' er ikke mottatt (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
-            else 'Aktivitetsplan levert ' || strftime(plan_submissions.submitted_date, '%d.%m.%Y')
+                then
+                    'Aktivitetsplan for ' || agreement_years.year
+                    || ' er ikke mottatt (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
+            else
+                'Aktivitetsplan levert ' || strftime(plan_submissions.submitted_date, '%d.%m.%Y')
                 || ' (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
         end as explanation,
         cast(null as varchar) as subject_id
     from agreement_years
     inner join deadlines
         on deadlines.deadline_id = 'activity_plan_and_budget'
-    cross join lateral (
-        select
-            make_date(
-                agreement_years.year + deadlines.year_offset,
-                deadlines.deadline_month,
-                deadlines.deadline_day
-            ) as deadline_date
-    ) as deadline
+    cross join
+        lateral (
+            select
+                make_date(
+                    agreement_years.year + deadlines.year_offset,
+                    deadlines.deadline_month,
+                    deadlines.deadline_day
+                ) as deadline_date
+        ) as deadline
     left join plan_submissions
-        on agreement_years.region_id = plan_submissions.region_id
-        and agreement_years.year = plan_submissions.year
+        on
+            agreement_years.region_id = plan_submissions.region_id
+            and agreement_years.year = plan_submissions.year
 ),
 
 -- §7: the annual report and accounts arrive by 1 May the year after.
@@ -334,26 +350,30 @@ report_received as (
         end as result,
         case
             when receipts.received_date is null
-                then 'Årsrapport og regnskap for ' || agreement_years.year
-                || ' er ikke mottatt (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
-            else 'Årsrapport og regnskap mottatt ' || strftime(receipts.received_date, '%d.%m.%Y')
+                then
+                    'Årsrapport og regnskap for ' || agreement_years.year
+                    || ' er ikke mottatt (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
+            else
+                'Årsrapport og regnskap mottatt ' || strftime(receipts.received_date, '%d.%m.%Y')
                 || ' (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
         end as explanation,
         cast(null as varchar) as subject_id
     from agreement_years
     inner join deadlines
         on deadlines.deadline_id = 'annual_report_and_accounts'
-    cross join lateral (
-        select
-            make_date(
-                agreement_years.year + deadlines.year_offset,
-                deadlines.deadline_month,
-                deadlines.deadline_day
-            ) as deadline_date
-    ) as deadline
+    cross join
+        lateral (
+            select
+                make_date(
+                    agreement_years.year + deadlines.year_offset,
+                    deadlines.deadline_month,
+                    deadlines.deadline_day
+                ) as deadline_date
+        ) as deadline
     left join receipts
-        on agreement_years.agreement_id = receipts.agreement_id
-        and agreement_years.year = receipts.year
+        on
+            agreement_years.agreement_id = receipts.agreement_id
+            and agreement_years.year = receipts.year
 ),
 
 -- The county wants the service in the whole county: every Buskerud municipality is covered by
@@ -373,8 +393,9 @@ coverage as (
     left join agreement_years
         on coverage_years.year = agreement_years.year
     left join members
-        on agreement_years.agreement_id = members.agreement_id
-        and municipalities.municipality_code = members.municipality_code
+        on
+            agreement_years.agreement_id = members.agreement_id
+            and municipalities.municipality_code = members.municipality_code
     where municipalities.county_code = '33'
     group by coverage_years.year, municipalities.municipality_code, municipalities.municipality_name
 ),

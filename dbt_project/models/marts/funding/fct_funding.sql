@@ -53,8 +53,9 @@ joined as (
     inner join funders
         on agreement_years.agreement_id = funders.agreement_id
     left join population_bases
-        on funders.agreement_id = population_bases.agreement_id
-        and funders.funder_id = population_bases.funder_id
+        on
+            funders.agreement_id = population_bases.agreement_id
+            and funders.funder_id = population_bases.funder_id
     where {{ year_partition_filter('agreement_years.year', 'agreement_years.region_id') }}
 ),
 
@@ -96,9 +97,10 @@ final as (
                     ' ',
                     case
                         when rate_nok_per_inhabitant is null
-                            then 'Stykkpris mangler for ' || funder_name || ' (' || funder_id
-                            || ') i avtalen (' || rate_clause || ' er blank). Beløpet kan ikke'
-                            || ' beregnes før satsen er avtalt.'
+                            then
+                                'Stykkpris mangler for ' || funder_name || ' (' || funder_id
+                                || ') i avtalen (' || rate_clause || ' er blank). Beløpet kan ikke'
+                                || ' beregnes før satsen er avtalt.'
                     end,
                     case
                         when population is null

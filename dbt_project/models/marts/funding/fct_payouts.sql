@@ -63,8 +63,9 @@ scheduled as (
     from funding
     cross join cumulative_schedule
     left join approvals
-        on funding.agreement_id = approvals.agreement_id
-        and funding.year = approvals.year
+        on
+            funding.agreement_id = approvals.agreement_id
+            and funding.year = approvals.year
     where {{ year_partition_filter('funding.year', 'funding.region_id') }}
 ),
 
@@ -76,12 +77,14 @@ reasons as (
                 ' ',
                 case
                     when plan_approved_date is null
-                        then 'Aktivitetsplan og budsjett for ' || year
-                        || ' er ikke godkjent av fylkeskommunen (§7).'
+                        then
+                            'Aktivitetsplan og budsjett for ' || year
+                            || ' er ikke godkjent av fylkeskommunen (§7).'
                     when plan_approved_date > due_date
-                        then 'Aktivitetsplan og budsjett for ' || year || ' ble godkjent '
-                        || strftime(plan_approved_date, '%d.%m.%Y')
-                        || ', etter forfallsdatoen (§7).'
+                        then
+                            'Aktivitetsplan og budsjett for ' || year || ' ble godkjent '
+                            || strftime(plan_approved_date, '%d.%m.%Y')
+                            || ', etter forfallsdatoen (§7).'
                 end,
                 case
                     when funding_status = 'rate_missing'

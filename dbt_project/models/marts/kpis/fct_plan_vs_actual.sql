@@ -42,24 +42,25 @@ actuals as (
         target.is_count_of_people
     from counts
     left join survey_respondents
-        on counts.region_id = survey_respondents.region_id
-        and counts.year = survey_respondents.year
+        on
+            counts.region_id = survey_respondents.region_id
+            and counts.year = survey_respondents.year
     cross join lateral (
         values
-            ('unike_klienter', cast(counts.unique_clients as decimal(18, 2)), true),
-            ('nye_klienter', cast(counts.new_clients as decimal(18, 2)), true),
-            ('veiledningstimer', cast(counts.guidance_hours as decimal(18, 2)), false),
-            ('grunnkurs', cast(counts.basic_courses_held as decimal(18, 2)), false),
-            ('temakurs', cast(counts.theme_courses_held as decimal(18, 2)), false),
-            ('kursdeltakere', cast(counts.course_participants as decimal(18, 2)), true),
-            ('nyetableringer', cast(counts.new_businesses as decimal(18, 2)), true),
-            ('nettverkssamlinger', cast(counts.network_events as decimal(18, 2)), false),
-            (
-                'brukerundersokelse_svar',
-                cast(coalesce(survey_respondents.responses, 0) as decimal(18, 2)),
-                false
-            )
-    ) as target(target_id, actual_value, is_count_of_people)
+        ('unike_klienter', cast(counts.unique_clients as decimal(18, 2)), true),
+        ('nye_klienter', cast(counts.new_clients as decimal(18, 2)), true),
+        ('veiledningstimer', cast(counts.guidance_hours as decimal(18, 2)), false),
+        ('grunnkurs', cast(counts.basic_courses_held as decimal(18, 2)), false),
+        ('temakurs', cast(counts.theme_courses_held as decimal(18, 2)), false),
+        ('kursdeltakere', cast(counts.course_participants as decimal(18, 2)), true),
+        ('nyetableringer', cast(counts.new_businesses as decimal(18, 2)), true),
+        ('nettverkssamlinger', cast(counts.network_events as decimal(18, 2)), false),
+        (
+            'brukerundersokelse_svar',
+            cast(coalesce(survey_respondents.responses, 0) as decimal(18, 2)),
+            false
+        )
+    ) as target (target_id, actual_value, is_count_of_people)
 ),
 
 joined as (
@@ -73,9 +74,10 @@ joined as (
         and {{ is_small_count('actuals.actual_value') }} as is_suppressed
     from plan
     left join actuals
-        on plan.region_id = actuals.region_id
-        and plan.year = actuals.year
-        and plan.target_id = actuals.target_id
+        on
+            plan.region_id = actuals.region_id
+            and plan.year = actuals.year
+            and plan.target_id = actuals.target_id
     where {{ year_partition_filter('plan.year', 'plan.region_id') }}
 ),
 

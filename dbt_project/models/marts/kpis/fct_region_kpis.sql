@@ -143,17 +143,21 @@ final as (
         ) as is_illustrative
     from counts
     left join satisfaction
-        on counts.region_id = satisfaction.region_id
-        and counts.year = satisfaction.year
+        on
+            counts.region_id = satisfaction.region_id
+            and counts.year = satisfaction.year
     left join recommendation
-        on counts.region_id = recommendation.region_id
-        and counts.year = recommendation.year
+        on
+            counts.region_id = recommendation.region_id
+            and counts.year = recommendation.year
     left join money
-        on counts.region_id = money.region_id
-        and counts.year = money.year
+        on
+            counts.region_id = money.region_id
+            and counts.year = money.year
     left join funding_totals
-        on counts.region_id = funding_totals.region_id
-        and counts.year = funding_totals.year
+        on
+            counts.region_id = funding_totals.region_id
+            and counts.year = funding_totals.year
     left join regions
         on counts.region_id = regions.region_id
     where {{ year_partition_filter('counts.year', 'counts.region_id') }}

@@ -17,7 +17,7 @@ renamed as (
         cast(activity_date as date) as activity_date,
         cast(activity_type as varchar) as activity_type,
         cast(channel as varchar) as channel,
-        cast(hours as decimal(9,2)) as hours,
+        cast(hours as decimal(9, 2)) as hours,
         cast(course_id as varchar) as course_id,
         cast(course_completed as boolean) as course_completed,
         cast(referred_to as varchar) as referred_to,

@@ -13,7 +13,7 @@ renamed as (
         cast(source_line as integer) as source_line,
         cast(loaded_at as timestamp) as loaded_at,
         cast(target_id as varchar) as target_id,
-        cast(planned_value as decimal(18,2)) as planned_value,
+        cast(planned_value as decimal(18, 2)) as planned_value,
         cast(submitted_date as date) as submitted_date
     from source
 )

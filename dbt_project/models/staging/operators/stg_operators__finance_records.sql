@@ -14,7 +14,7 @@ renamed as (
         cast(loaded_at as timestamp) as loaded_at,
         cast(record_type as varchar) as record_type,
         cast(category as varchar) as category,
-        cast(amount_nok as decimal(18,2)) as amount_nok
+        cast(amount_nok as decimal(18, 2)) as amount_nok
     from source
 )
 
