@@ -138,7 +138,7 @@ def _topological(nodes: dict[str, dict]) -> list[str]:
         if uid in seen or uid not in nodes:
             return
         seen.add(uid)
-        for dep in nodes[uid]["depends_on"]["nodes"]:
+        for dep in nodes[uid].get("depends_on", {}).get("nodes", []):
             visit(dep)
         done.append(uid)
 

@@ -1,0 +1,514 @@
+"""`python -m bench` (make bench): one run, one table. Every figure is set against a baseline
+measured in the same run, with wall time and peak RSS (the largest process in the stage's tree,
+from wait4). See docs/performance.md for what each row means."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.scale import ScaleParams, generate
+from ingestion import paths
+
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+DBT_DIR = paths.DBT_PROJECT_DIR
+DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
+
+
+@dataclass
+class Measured:
+    seconds: float
+    max_rss: int  # bytes
+    returncode: int
+    stdout: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout.strip().splitlines()[-1])
+
+
+def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
+    """Run a command; wall time, and the peak RSS of it and every child it waited for."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as err:
+        err.write(f"\n$ {' '.join(cmd)}\n".encode())
+        err.flush()
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.PIPE, stderr=err, cwd=paths.PROJECT_ROOT
+        )
+        stdout = proc.stdout.read().decode()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    with log.open("a") as fh:
+        fh.write(stdout)
+    return Measured(seconds, usage.ru_maxrss * 1024, proc.returncode, stdout)
+
+
+@dataclass
+class Row:
+    """One line of the table. `ratio` is figure ÷ baseline as printed; target is text."""
+
+    key: str
+    measure: str
+    seconds: float | None
+    max_rss: int | None
+    figure: str
+    baseline: str = ""
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+
+
+HEADERS = (
+    "#",
+    "measure",
+    "time",
+    "peak RSS",
+    "figure",
+    "baseline (same run)",
+    "ratio",
+    "target",
+    "met",
+)
+
+
+def _rss(value: int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value / 2**30:.2f} GiB" if value >= 2**30 else f"{value / 2**20:.0f} MiB"
+
+
+def _cells(row: Row) -> tuple[str, ...]:
+    met = "" if row.met is None else ("yes" if row.met else "NO")
+    return (
+        row.key,
+        row.measure,
+        "" if row.seconds is None else f"{row.seconds:.1f} s",
+        _rss(row.max_rss),
+        row.figure,
+        row.baseline,
+        "" if row.ratio is None else f"{row.ratio:.2f}×",
+        row.target,
+        met,
+    )
+
+
+def format_table(rows: list[Row]) -> str:
+    """A Markdown table, columns padded so it also reads in a terminal."""
+    cells = [HEADERS, *(_cells(r) for r in rows)]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(HEADERS))]
+    numeric = {2, 3, 6}
+
+    def line(values: tuple[str, ...]) -> str:
+        padded = [
+            v.rjust(w) if i in numeric else v.ljust(w)
+            for i, (v, w) in enumerate(zip(values, widths, strict=True))
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = (
+        "|"
+        + "|".join(
+            ("-" * (w + 1) + ":") if i in numeric else "-" * (w + 2) for i, w in enumerate(widths)
+        )
+        + "|"
+    )
+    return "\n".join([line(cells[0]), rule, *(line(c) for c in cells[1:])])
+
+
+def rate(rows: int, seconds: float) -> str:
+    per_second = rows / seconds if seconds else 0.0
+    if per_second >= 1e6:
+        return f"{per_second / 1e6:.2f} M rows/s"
+    return f"{per_second / 1e3:.0f} k rows/s"
+
+
+def gx_seconds(jobs: dict) -> tuple[float, float]:
+    """(seconds in GX check steps, seconds in all steps) over every run in a DAGSTER_HOME."""
+    gx = total = 0.0
+    for job in jobs.values():
+        for step, seconds in job["steps"].items():
+            total += seconds
+            if "_gx_" in step:
+                gx += seconds
+    return gx, total
+
+
+class Bench:
+    def __init__(self, params: ScaleParams, workdir: Path, region: str, sample: bool):
+        self.params = params
+        self.work = workdir
+        self.region = region
+        self.sample = sample
+        self.year = params.years[-1]
+        self.log = workdir / "bench.log"
+        env = dict(os.environ)
+        env.update(DO_NOT_TRACK="1", GX_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+        env.setdefault("ETABLERER_PSEUDONYM_KEY", DEMO_KEY)
+        env.pop("ETABLERER_OPERATOR_DIR", None)
+        self.env = env
+        self.rows: list[Row] = []
+
+    def say(self, text: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+    def stage(self, name: str, args: dict, env: dict | None = None) -> Measured:
+        return measure(
+            [PYTHON, "-m", "bench.stages", name, json.dumps(args)], env or self.env, self.log
+        )
+
+    def scoped_env(self, root: Path, operator_dir: Path | None) -> dict[str, str]:
+        env = dict(self.env)
+        env.update(
+            DAGSTER_HOME=str(root / "dagster_home"),
+            ETABLERER_DUCKDB_PATH=str(root / "etablerer.duckdb"),
+            ETABLERER_WAREHOUSE_DIR=str(root),
+            ETABLERER_ARCHIVE_DIR=str(root / "archive"),
+            ETABLERER_REPORTS_DIR=str(root / "reports"),
+            ETABLERER_LANDING_DIR=str(root / "landing"),
+        )
+        if operator_dir is not None:
+            env["ETABLERER_OPERATOR_DIR"] = str(operator_dir)
+        return env
+
+    def dbt(self, command: str, db: Path, target: Path) -> Measured:
+        env = dict(self.env, ETABLERER_DUCKDB_PATH=str(db))
+        cmd = [
+            str(BIN / "dbt"),
+            command,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+            "--vars",
+            json.dumps({"year": self.year}),
+            "--quiet",
+        ]
+        result = measure(cmd, env, self.log)
+        if result.returncode != 0:
+            self.say(f"dbt {command} exited {result.returncode}; see {self.log}")
+        return result
+
+    def run_pipeline(
+        self, root: Path, operator_dir: Path | None, *extra: str
+    ) -> tuple[Measured, dict]:
+        env = self.scoped_env(root, operator_dir)
+        result = measure(
+            [str(BIN / "etablerer"), "run", "--year", str(self.year), *extra], env, self.log
+        )
+        if result.returncode != 0:
+            self.say(f"etablerer run {' '.join(extra)} exited {result.returncode}; see {self.log}")
+        steps = self.stage("step_timings", {"dagster_home": env["DAGSTER_HOME"]}).json()
+        return result, steps
+
+    # --- the four parts ------------------------------------------------------------------
+
+    def run(self) -> list[Row]:
+        started = time.perf_counter()
+        self.say(
+            f"scale data: {self.params.activities:,} activities, {self.params.clients:,} client rows, {self.params.years[0]}–{self.year}"
+        )
+        operators = generate(self.params)
+        self.say(f"scale data ready in {time.perf_counter() - started:.0f} s: {operators}")
+        ingest, floor_ingest = self.ingestion(operators)
+        floor_sql = self.transformation()
+        self.whole_run(operators, floor_ingest + floor_sql)
+        if self.sample:
+            self.sample_run()
+        self.say(f"done in {time.perf_counter() - started:.0f} s")
+        return self.rows
+
+    def ingestion(self, operators: Path) -> tuple[Measured, float]:
+        self.say("1. ingestion: project path, then raw read_csv")
+        root = self.work / "national"
+        root.mkdir(parents=True)
+        project = self.stage(
+            "ingest",
+            {
+                "operator_dir": str(operators),
+                "db": str(root / "etablerer.duckdb"),
+                "history_copy": str(self.work / "history.duckdb"),
+                "archive_dir": str(root / "archive"),
+            },
+        )
+        baseline = self.stage(
+            "read_csv", {"operator_dir": str(operators), "db": str(self.work / "read_csv.duckdb")}
+        )
+        p, b = project.json(), baseline.json()
+        rows = sum(p["rows"].values())
+        p_seconds, b_seconds = sum(p["seconds"].values()), sum(b["seconds"].values())
+        p_rate, b_rate = rows / p_seconds, sum(b["rows"].values()) / b_seconds
+        ratio = p_rate / b_rate
+        self.rows += [
+            Row(
+                "1",
+                f"ingestion, project CSV path ({rows / 1e6:.2f} M rows, {len(self.params.years)} years)",
+                project.seconds,
+                project.max_rss,
+                rate(rows, p_seconds),
+                rate(sum(b["rows"].values()), b_seconds),
+                ratio,
+                "≥ 0.60×",
+                ratio >= 0.6,
+            ),
+            Row(
+                "1b",
+                "baseline: DuckDB read_csv into typed tables",
+                baseline.seconds,
+                baseline.max_rss,
+                rate(sum(b["rows"].values()), b_seconds),
+            ),
+        ]
+        return project, b["seconds"]["year"]
+
+    def transformation(self) -> float:
+        self.say("2. transformation: SSB load, dbt build, dbt compile, compiled SQL")
+        db = self.work / "national" / "etablerer.duckdb"
+        ssb = measure(
+            [str(BIN / "etablerer"), "ssb", "fetch", "--offline", "--db", str(db)],
+            self.scoped_env(db.parent, None),
+            self.log,
+        )
+        if ssb.returncode != 0:
+            self.say("SSB load failed; dbt will report missing population")
+        floor_db = self.work / "compiled" / "etablerer.duckdb"
+        floor_db.parent.mkdir()
+        shutil.copyfile(db, floor_db)
+        build = self.dbt("build", db, self.work / "dbt_build")
+        compiled = self.dbt("compile", floor_db, self.work / "dbt_compile")
+        floor = self.stage(
+            "compiled_sql",
+            {
+                "manifest": str(self.work / "dbt_compile" / "manifest.json"),
+                "db": str(floor_db),
+                "seeds_from": str(db),
+            },
+        )
+        f = floor.json()
+        ratio = build.seconds / f["seconds"]
+        self.rows += [
+            Row(
+                "2",
+                f"transformation, dbt build of all models, year {self.year} (national)",
+                build.seconds,
+                build.max_rss,
+                "ok" if build.returncode == 0 else "FAILED",
+                f"compiled SQL {f['seconds']:.1f} s",
+                ratio,
+            ),
+            Row(
+                "2b",
+                f"baseline: dbt compile output in one DuckDB connection ({f['models']} models, {f['tests']} tests)",
+                floor.seconds,
+                floor.max_rss,
+                f"{f['failing_tests']} tests failing",
+            ),
+            Row(
+                "2c",
+                "dbt compile itself (parse + compile, not part of 2b)",
+                compiled.seconds,
+                compiled.max_rss,
+                "",
+            ),
+        ]
+        self.floor_sql_stage = f["seconds"]
+        return f["seconds"]
+
+    def whole_run(self, operators: Path, floor: float) -> None:
+        self.say(
+            f"3. whole run at national scale: etablerer run --year {self.year} on nine years of history"
+        )
+        root = self.work / "run_national"
+        root.mkdir()
+        shutil.copyfile(self.work / "history.duckdb", root / "etablerer.duckdb")
+        full, steps = self.run_pipeline(root, operators)
+        gx, _ = gx_seconds(steps)
+        ratio = full.seconds / floor
+        ok = full.returncode == 0
+        self.rows += [
+            Row(
+                "3",
+                f"whole run, national, year {self.year}{'' if ok else ' (run FAILED, see log)'}",
+                full.seconds,
+                full.max_rss,
+                f"{full.seconds:.1f} s (≤ 90 s)",
+                f"floor {floor:.1f} s",
+                ratio,
+                "≤ 6×, ≤ 90 s, ≤ 3 GiB",
+                ratio <= 6 and full.seconds <= 90 and full.max_rss <= 3 * 2**30,
+            ),
+            Row(
+                "3g",
+                "  of which GX checks (national)",
+                gx,
+                None,
+                f"{gx / full.seconds:.0%} of the run",
+                f"run {full.seconds:.1f} s",
+                gx / full.seconds,
+                "≤ 20 %",
+                gx / full.seconds <= 0.2,
+            ),
+        ]
+        self.say(f"4. incremental: one region-year ({self.region}/{self.year}) changed")
+        changed = self.work / "incremental_operators" / self.region / str(self.year)
+        self.stage(
+            "drop_last_line",
+            {"source": str(operators / self.region / str(self.year)), "target": str(changed)},
+        )
+        incremental, _ = self.run_pipeline(
+            root, changed.parent.parent, "--region", self.region, "--skip-ssb"
+        )
+        ratio = incremental.seconds / full.seconds
+        self.rows.append(
+            Row(
+                "4",
+                f"incremental: {self.region} {self.year} rebuilt",
+                incremental.seconds,
+                incremental.max_rss,
+                f"{ratio:.0%} of the full run",
+                f"full run {full.seconds:.1f} s",
+                ratio,
+                "≤ 15 %",
+                ratio <= 0.15,
+            )
+        )
+
+    def sample_run(self) -> None:
+        self.say("3. whole run at sample scale: etablerer run --year 2026 on the bundled sample")
+        root = self.work / "run_sample"
+        root.mkdir()
+        run, steps = self.run_pipeline(root, None)
+        gx, _ = gx_seconds(steps)
+        floor_db = self.work / "sample_floor" / "etablerer.duckdb"
+        floor_db.parent.mkdir()
+        shutil.copyfile(root / "etablerer.duckdb", floor_db)
+        floor = self.stage(
+            "compiled_sql",
+            {
+                "manifest": str(self.work / "dbt_compile" / "manifest.json"),
+                "db": str(floor_db),
+                "seeds_from": str(root / "etablerer.duckdb"),
+            },
+        ).json()
+        ok = run.returncode == 0
+        self.rows += [
+            Row(
+                "3s",
+                f"whole run, sample, year {self.year}{'' if ok else ' (run FAILED, see log)'}",
+                run.seconds,
+                run.max_rss,
+                f"{run.seconds:.1f} s",
+                f"compiled SQL {floor['seconds']:.1f} s",
+                run.seconds / floor["seconds"],
+                "≤ 45 s",
+                run.seconds <= 45,
+            ),
+            Row(
+                "3sg",
+                "  of which GX checks (sample)",
+                gx,
+                None,
+                f"{gx / run.seconds:.0%} of the run",
+                f"run {run.seconds:.1f} s",
+                gx / run.seconds,
+                "≤ 20 %",
+                gx / run.seconds <= 0.2,
+            ),
+        ]
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return f"{os.cpu_count()} cores ({cpu}), {mem / 2**20:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny scale (2 years, 20 k activities), for a smoke run",
+    )
+    parser.add_argument(
+        "--activities", type=int, help="activity rows over all years (default 5 000 000)"
+    )
+    parser.add_argument("--clients", type=int, help="client rows over all years (default 500 000)")
+    parser.add_argument(
+        "--years", type=int, help="years of history ending in --last-year (default 10)"
+    )
+    parser.add_argument("--last-year", type=int, default=2026)
+    parser.add_argument(
+        "--region", default="drammensregionen", help="the region-year rebuilt in part 4"
+    )
+    parser.add_argument("--skip-sample", action="store_true", help="leave out the sample-scale run")
+    parser.add_argument(
+        "--workdir", type=Path, help="scratch folder (default: a new temporary one)"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the scratch folder (warehouses, logs)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    return parser.parse_args(argv)
+
+
+def params_from(args: argparse.Namespace) -> ScaleParams:
+    defaults = ScaleParams(activities=20_000, clients=2_000) if args.quick else ScaleParams()
+    n_years = args.years or (2 if args.quick else len(defaults.years))
+    return ScaleParams(
+        activities=args.activities or defaults.activities,
+        clients=args.clients or defaults.clients,
+        years=tuple(range(args.last_year - n_years + 1, args.last_year + 1)),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    params = params_from(args)
+    if not (DBT_DIR / "target" / "manifest.json").exists():
+        subprocess.run([str(BIN / "etablerer"), "prepare"], check=True)
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="etablerer-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    bench = Bench(params, workdir, args.region, sample=not args.skip_sample)
+    try:
+        rows = bench.run()
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(f"\nMachine: {machine()}")
+    print(
+        f"Scale: {params.activities:,} activities, {params.clients:,} client rows, {params.years[0]}–{params.years[-1]}, 5 regions"
+    )
+    print(format_table(rows))
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in rows], indent=1, ensure_ascii=False))
+    return 0
