@@ -1,0 +1,129 @@
+"""The scale generator and the table printer (the benchmark itself is `make bench`, not a test)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench.run import Row, format_table, gx_seconds, measure, params_from, parse_args, rate
+from bench.scale import ScaleParams, codes_in_year, generate
+from bench.stages import _read_csv_sql, data_rows, operator_files
+from ingestion.operators import validate_file
+from ingestion.operators.contract import KINDS, REGIONS
+
+TINY = ScaleParams(activities=900, clients=120, years=(2019, 2024))
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    return generate(TINY, tmp_path_factory.mktemp("cache"), workers=1)
+
+
+def test_counts_split_by_region_size_and_years():
+    params = ScaleParams(activities=5_000_000, clients=500_000)
+    total = sum(params.counts(r)[1] for r in REGIONS) * len(params.years)
+    assert abs(total - 5_000_000) < 50
+    assert params.counts("drammensregionen")[1] == round(5_000_000 * 1.6 / 3.72 / 10)
+
+
+def test_codes_follow_the_municipality_register():
+    assert codes_in_year(("3305", "3236"), 2019) == ("0605", "0532")
+    assert codes_in_year(("3305", "3236"), 2021) == ("3007", "3053")
+    assert codes_in_year(("3305", "3236"), 2025) == ("3305", "3236")
+
+
+def test_generator_writes_every_kind_as_csv_with_the_asked_row_counts(tiny):
+    folders = operator_files(tiny)
+    assert [(r, y) for r, y, _ in folders][:2] == [("drammensregionen", 2019), ("hallingdal", 2019)]
+    assert len(folders) == 5 * 2
+    for _region, _year, folder in folders:
+        assert sorted(p.stem for p in folder.glob("*.csv")) == sorted(KINDS)
+    activities = sum(data_rows(f / "activities.csv") for _, _, f in folders)
+    assert activities == sum(TINY.counts(r)[1] for r in REGIONS) * 2
+    # Formats as delivered: cp1252 with ';' and dd.mm.yyyy in Ringeriksregionen.
+    raw = (tiny / "ringeriksregionen" / "2019" / "activities.csv").read_bytes()
+    header, first = raw.decode("cp1252").splitlines()[:2]
+    assert ";" in header and first.split(";")[2][2] == "."
+    assert (tiny / "drammensregionen" / "2024" / "clients.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_generated_files_pass_the_contract_in_old_years(tiny):
+    report = validate_file(tiny / "hallingdal" / "2019" / "courses.csv", "courses", 2019)
+    assert report.rejected_rows == 0 and report.valid_rows > 0
+
+
+def test_generator_reuses_a_complete_folder(tiny):
+    marker = tiny / "scale.json"
+    before = marker.stat().st_mtime_ns
+    assert generate(TINY, tiny.parent, workers=1) == tiny
+    assert marker.stat().st_mtime_ns == before
+    assert (
+        ScaleParams(activities=901, clients=120, years=(2019, 2024)).cache_key() != TINY.cache_key()
+    )
+
+
+def test_read_csv_baseline_reads_the_typed_file(tiny, tmp_path):
+    path = tiny / "midt_buskerud" / "2024" / "activities.csv"  # ',' with quoted decimal commas
+    with duckdb.connect(str(tmp_path / "b.duckdb")) as con:
+        con.execute(f"create table a as {_read_csv_sql(path, 'activities', 'midt_buskerud')}")
+        types = dict(
+            con.execute(
+                "select column_name, data_type from duckdb_columns() where table_name = 'a'"
+            ).fetchall()
+        )
+        n, hours = con.execute("select count(*), sum(hours) from a").fetchone()
+    assert types["activity_date"] == "DATE" and types["hours"] == "DECIMAL(9,2)"
+    assert n == data_rows(path) and hours > 0
+
+
+def test_table_has_ratio_time_and_rss_aligned():
+    rows = [
+        Row(
+            "1",
+            "ingestion",
+            12.34,
+            3 * 2**30,
+            rate(1_000_000, 2.0),
+            "1.60 M rows/s",
+            0.3125,
+            "≥ 0.60×",
+            False,
+        ),
+        Row("1b", "baseline", 0.9, 200 * 2**20, "1.60 M rows/s"),
+    ]
+    lines = format_table(rows).splitlines()
+    assert lines[0].startswith("| #") and "peak RSS" in lines[0]
+    assert "| 12.3 s |" in lines[2] and "3.00 GiB" in lines[2] and "0.31×" in lines[2]
+    assert "500 k rows/s" in lines[2] and lines[2].rstrip().endswith("NO  |")
+    assert "200 MiB" in lines[3]
+    assert len({len(line) for line in lines}) == 1
+
+
+def test_gx_share_counts_check_steps_only():
+    jobs = {
+        "a": {
+            "steps": {"raw_operators": 3.0, "raw_operators__clients_gx_raw_operators__clients": 1.5}
+        },
+        "b": {"steps": {"fct_funding_gx_marts_funding": 0.5, "dbt_models": 5.0}},
+    }
+    assert gx_seconds(jobs) == (2.0, 10.0)
+
+
+def test_measure_reports_the_child_peak_rss(tmp_path):
+    code = "b = bytearray(200 * 2**20); b[::4096] = b'x' * len(b[::4096]); print('{\"ok\": 1}')"
+    result = measure([os.sys.executable, "-c", code], dict(os.environ), tmp_path / "log")
+    assert result.returncode == 0 and result.json() == {"ok": 1}
+    assert 200 * 2**20 < result.max_rss < 400 * 2**20
+
+
+def test_quick_flags():
+    params = params_from(parse_args(["--quick"]))
+    assert params.years == (2025, 2026) and params.activities == 20_000
+    assert params_from(parse_args(["--years", "3", "--last-year", "2025"])).years == (
+        2023,
+        2024,
+        2025,
+    )
