@@ -189,6 +189,9 @@ def _number(cell: Any) -> int | float | None:
     if cell is None or isinstance(cell, bool):
         return None
     if isinstance(cell, int):
+        if not -(2**63) <= cell < 2**63:
+            # Outside Int64: no count is this large; the document is broken.
+            raise JsonStatError(f"'value' har et tall utenfor gyldig område: {cell}.")
         return cell
     if isinstance(cell, float):
         if math.isnan(cell):
