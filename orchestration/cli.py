@@ -9,10 +9,12 @@ etablerer ingest FILE        load an operator file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +29,10 @@ DAGSTER_YAML = Path(__file__).resolve().parent / "dagster.yaml"
 
 def ensure_environment() -> Path:
     """A persistent DAGSTER_HOME (runs show up later in the UI) with telemetry off."""
+    import dagster as dg
+
+    # Partitioned asset checks are "preview" in Dagster 1.13; the warning means nothing to users.
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
@@ -68,6 +74,7 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     skipped_steps: list[str] = field(default_factory=list)
+    log_path: Path | None = None
 
 
 def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = None) -> RunSummary:
@@ -78,14 +85,19 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
     started = time.monotonic()
     click.echo(f"\n{job_name}" + (f" [{partition}]" if partition else ""), err=True)
     loggers = {"loggers": {"progress": {}}}
-    result = defs.resolve_job_def(job_name).execute_in_process(
-        instance=dg.DagsterInstance.get(),
-        partition_key=partition,
-        run_config=loggers,
-        tags=tags,
-        raise_on_error=False,
-    )
+    # dbt's own console output goes to a log file; the terminal gets one line per step.
+    log_path = Path(os.environ["DAGSTER_HOME"]) / "logs" / f"{job_name}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=dg.DagsterInstance.get(),
+            partition_key=partition,
+            run_config=loggers,
+            tags=tags,
+            raise_on_error=False,
+        )
     summary = RunSummary(job_name, partition, result.success, time.monotonic() - started)
+    summary.log_path = log_path
     for event in result.get_asset_materialization_events():
         summary.materialized.append(event.asset_key.to_user_string())
     for evaluation in result.get_asset_check_evaluations():
@@ -126,9 +138,13 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
                 "  ⏭ ikke bygget, fordi noe før dem feilet (forrige versjon står urørt): "
                 + ", ".join(s.skipped_steps)
             )
-    reports = sorted((paths.reports_dir() / str(year)).glob("*.html"))
+    reports = sorted(p for p in (paths.reports_dir() / str(year)).glob("*") if p.is_file())
     click.echo(f"Datavarehus: {paths.warehouse_path()}")
-    click.echo(f"Rapporter:   {paths.reports_dir() / str(year)} ({len(reports)} filer)")
+    click.echo(f"BI-kopi:     {paths.warehouse_dir() / 'published' / 'etablerer_bi.duckdb'}")
+    report_dir = paths.reports_dir() / str(year)
+    click.echo(f"Rapporter:   {report_dir} ({len(reports)} filer, se index.html)")
+    logs = sorted({str(s.log_path) for s in summaries if s.log_path})
+    click.echo(f"Logger:      {', '.join(logs)}")
     click.echo("Dagster-UI:  make dev, så http://127.0.0.1:3000")
 
 
