@@ -19,6 +19,8 @@ LABELS: dict[str, str] = {
     "identifier_cases": "identifier property cases",
     "crashes_ingest": "SIGKILLs injected into `etablerer ingest`",
     "crashes_ingest_recovered": "  recovered (opens, state intact, rerun = uninterrupted)",
+    "crashes_ingest_before_commit": "  killed before the commit (old state kept)",
+    "crashes_ingest_after_commit": "  killed after the commit (new state complete)",
     "crashes_run": "SIGKILLs injected into `etablerer run`",
     "crashes_run_recovered": "  recovered (opens, state intact, rerun = uninterrupted)",
     "concurrent_cases": "concurrent cases",
