@@ -221,7 +221,8 @@ class Bench:
     def run(self) -> list[Row]:
         started = time.perf_counter()
         self.say(
-            f"scale data: {self.params.activities:,} activities, {self.params.clients:,} client rows, {self.params.years[0]}–{self.year}"
+            f"scale data: {self.params.activities:,} activities, "
+            f"{self.params.clients:,} client rows, {self.params.years[0]}–{self.year}"
         )
         operators = generate(self.params)
         self.say(f"scale data ready in {time.perf_counter() - started:.0f} s: {operators}")
@@ -257,7 +258,8 @@ class Bench:
         self.rows += [
             Row(
                 "1",
-                f"ingestion, project CSV path ({rows / 1e6:.2f} M rows, {len(self.params.years)} years)",
+                f"ingestion, project CSV path ({rows / 1e6:.2f} M rows, "
+                f"{len(self.params.years)} years)",
                 project.seconds,
                 project.max_rss,
                 rate(rows, p_seconds),
@@ -313,7 +315,8 @@ class Bench:
             ),
             Row(
                 "2b",
-                f"baseline: dbt compile output in one DuckDB connection ({f['models']} models, {f['tests']} tests)",
+                "baseline: dbt compile output in one DuckDB connection "
+                f"({f['models']} models, {f['tests']} tests)",
                 floor.seconds,
                 floor.max_rss,
                 f"{f['failing_tests']} tests failing",
@@ -331,7 +334,7 @@ class Bench:
 
     def whole_run(self, operators: Path, floor: float) -> None:
         self.say(
-            f"3. whole run at national scale: etablerer run --year {self.year} on nine years of history"
+            f"3. whole run at national scale: etablerer run --year {self.year} on the earlier years"
         )
         root = self.work / "run_national"
         root.mkdir()
@@ -350,7 +353,7 @@ class Bench:
                 f"floor {floor:.1f} s",
                 ratio,
                 "≤ 6×, ≤ 90 s, ≤ 3 GiB",
-                ratio <= 6 and full.seconds <= 90 and full.max_rss <= 3 * 2**30,
+                ok and ratio <= 6 and full.seconds <= 90 and full.max_rss <= 3 * 2**30,
             ),
             Row(
                 "3g",
@@ -384,7 +387,7 @@ class Bench:
                 f"full run {full.seconds:.1f} s",
                 ratio,
                 "≤ 15 %",
-                ratio <= 0.15,
+                incremental.returncode == 0 and ratio <= 0.15,
             )
         )
 
@@ -416,7 +419,7 @@ class Bench:
                 f"compiled SQL {floor['seconds']:.1f} s",
                 run.seconds / floor["seconds"],
                 "≤ 45 s",
-                run.seconds <= 45,
+                ok and run.seconds <= 45,
             ),
             Row(
                 "3sg",
@@ -449,7 +452,10 @@ def machine() -> str:
         ),
         0,
     )
-    return f"{os.cpu_count()} cores ({cpu}), {mem / 2**20:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem / 2**20:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -506,7 +512,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nMachine: {machine()}")
     print(
-        f"Scale: {params.activities:,} activities, {params.clients:,} client rows, {params.years[0]}–{params.years[-1]}, 5 regions"
+        f"Scale: {params.activities:,} activities, {params.clients:,} client rows, "
+        f"{params.years[0]}–{params.years[-1]}, 5 regions"
     )
     print(format_table(rows))
     if args.json:

@@ -87,6 +87,12 @@ def _write_one(out_dir: str, region_id: str, year: int, params: ScaleParams) -> 
         seed=params.seed,
         first_year=params.years[0],
     )
+    # samplegen dates a carried-over client's first contact by its index, which over ten years
+    # leaves no business registered in the last years; keep first contacts within two years.
+    for n, person in enumerate(ry.clients):
+        contact = person.first_contact_date
+        if contact.year < year - 1:
+            person.first_contact_date = date(year - n % 2, contact.month, min(contact.day, 28))
     fmt = SCALE_FORMATS[region_id]
     samplegen.write_region_year(
         Path(out_dir), ry, formats=dict.fromkeys(samplegen.ROW_SOURCES, fmt)
