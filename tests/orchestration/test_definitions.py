@@ -44,7 +44,7 @@ def test_workspace_definitions_have_the_slice_assets(dbt_manifest):
 
 def test_lineage_runs_from_ssb_to_the_report(dbt_manifest):
     graph = load_defs_from_workspace().resolve_asset_graph()
-    upstream = graph.get_ancestor_asset_keys({dg.AssetKey("annual_reports")})
+    upstream = dg.AssetSelection.assets("annual_reports").upstream().resolve(graph)
     assert dg.AssetKey("raw_ssb__population") in upstream
     assert dg.AssetKey("stg_ssb__population") in upstream
     assert dg.AssetKey("fct_funding") in upstream

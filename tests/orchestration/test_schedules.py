@@ -10,10 +10,15 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 @pytest.fixture(scope="module")
-def schedules(dbt_manifest) -> dict[str, dg.ScheduleDefinition]:
+def repository(dbt_manifest) -> dg.RepositoryDefinition:
     from orchestration.definitions import defs
 
-    return {s.name: s for s in defs.schedules}
+    return defs.get_repository_def()
+
+
+@pytest.fixture(scope="module")
+def schedules(repository) -> dict[str, dg.ScheduleDefinition]:
+    return {s.name: s for s in repository.schedule_defs}
 
 
 @pytest.mark.parametrize(
@@ -25,9 +30,9 @@ def schedules(dbt_manifest) -> dict[str, dg.ScheduleDefinition]:
         ("activity_plan_schedule", datetime(2026, 12, 2, 6, tzinfo=OSLO), "2027"),
     ],
 )
-def test_tick_requests_the_expected_year(schedules, name, tick, partition):
+def test_tick_requests_the_expected_year(repository, schedules, name, tick, partition):
     schedule = schedules[name]
-    context = dg.build_schedule_context(scheduled_execution_time=tick)
+    context = dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repository)
     (request,) = schedule.evaluate_tick(context).run_requests
     assert request.partition_key == partition
     assert schedule.execution_timezone == "Europe/Oslo"
