@@ -12,6 +12,7 @@ DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
 
 def isolated_env(root: Path) -> dict[str, str]:
     """Environment for a pipeline whose every output lives under root."""
+    (root / "dagster_home").mkdir(parents=True, exist_ok=True)
     return {
         **os.environ,
         "DAGSTER_HOME": str(root / "dagster_home"),
