@@ -25,6 +25,7 @@ LABELS: dict[str, str] = {
     "crashes_run_recovered": "  recovered (opens, state intact, rerun = uninterrupted)",
     "concurrent_cases": "concurrent cases",
     "artefacts_scanned": "artefacts scanned for PII",
+    "tables_scanned": "  of which tables read through SQL",
     "pii_patterns": "  identifier patterns searched for",
     "leaks_found": "leaks found",
 }
