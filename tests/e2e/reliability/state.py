@@ -21,12 +21,15 @@ ROW_FILTERS = {("raw", "load_log"): "status = 'loaded'"}
 TableState = tuple[int, int]  # (rows, sum of row hashes)
 
 
-def table_states(con: duckdb.DuckDBPyConnection) -> dict[str, TableState]:
+def table_states(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] | None = SCHEMAS
+) -> dict[str, TableState]:
+    """Per table: (rows, checksum). `schemas=None`: every schema (the published BI copy)."""
     tables = con.execute(
         """select table_schema, table_name from information_schema.tables
-           where table_schema in ? and table_type = 'BASE TABLE' order by 1, 2""",
-        [list(SCHEMAS)],
+           where table_type = 'BASE TABLE' order by 1, 2"""
     ).fetchall()
+    tables = [(s, t) for s, t in tables if schemas is None or s in schemas]
     states: dict[str, TableState] = {}
     for schema, table in tables:
         columns = [

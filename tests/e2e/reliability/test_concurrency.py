@@ -1,0 +1,165 @@
+"""Concurrent writers. DuckDB lets one process hold the file for writing; `connect_writer` makes
+the others wait for it (bounded) instead of failing, and says so in Norwegian when it gives up.
+
+The CLI tests here need `ingestion/operators/load.py`/`api.py` to open the warehouse through
+`ingestion.db.connect_writer` (see docs/reliability.md); until then the second writer fails at once
+with DuckDB's "Could not set lock on file".
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.db import WarehouseLocked, connect_writer
+from ingestion.paths import OPERATOR_SAMPLE_DIR
+from tests.e2e.reliability.figures import count
+from tests.e2e.reliability.state import copy_warehouse, diff, open_and_read_state
+from tests.helpers import ETABLERER, PROJECT_ROOT, isolated_env
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("create table if not exists t (n integer)")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+con.execute("insert into t values (1)")
+con.close()
+"""
+
+
+def _hold_lock(db: Path, seconds: float) -> subprocess.Popen:
+    """Another process that holds the file for `seconds`; returns once it holds it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_connect_writer_waits_for_the_lock_then_writes(tmp_path):
+    db = tmp_path / "w.duckdb"
+    holder = _hold_lock(db, 2.0)
+    started = time.monotonic()
+    with connect_writer(db, timeout_s=60, poll_s=0.1) as con:
+        waited = time.monotonic() - started
+        con.execute("insert into t values (2)")
+        rows = sorted(n for (n,) in con.execute("select n from t").fetchall())
+    assert holder.wait() == 0
+    count("concurrent_cases")
+    assert waited > 1.0 and rows == [1, 2]  # the holder's row kept, ours added after it
+
+
+def test_connect_writer_gives_up_with_a_norwegian_message_naming_the_file(tmp_path):
+    db = tmp_path / "w.duckdb"
+    holder = _hold_lock(db, 30.0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(WarehouseLocked) as caught:
+            connect_writer(db, timeout_s=1.0, poll_s=0.1)
+    finally:
+        holder.kill()
+        holder.wait()
+    count("concurrent_cases")
+    assert 0.8 < time.monotonic() - started < 10
+    message = str(caught.value)
+    assert str(db) in message and "er låst av en annen prosess" in message
+    assert "Could not set lock on file" in caught.value.detail
+
+
+def test_connect_writer_raises_other_errors_at_once(tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    started = time.monotonic()
+    with pytest.raises(duckdb.IOException) as caught:
+        connect_writer(not_a_folder / "w.duckdb", timeout_s=30)
+    assert time.monotonic() - started < 5
+    assert not isinstance(caught.value, WarehouseLocked)
+
+
+def _ingest(file: Path, region: str, db: Path, env: dict) -> subprocess.Popen:
+    args = ["ingest", str(file), "--region", region, "--year", "2026", "--db", str(db)]
+    return subprocess.Popen(
+        [str(ETABLERER), *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("kind", ["clients", "courses"])
+def test_two_ingests_for_different_regions_at_once_both_load(kind, tmp_path):
+    """Started together; both succeed one after the other; every row of both files is there."""
+    db = tmp_path / "warehouse" / "etablerer.duckdb"
+    env = isolated_env(tmp_path)
+    regions = ("drammensregionen", "hallingdal")
+    files = {r: OPERATOR_SAMPLE_DIR / r / "2026" / f"{kind}.csv" for r in regions}
+    # A holder makes sure the two really collide: both start while the file is locked.
+    db.parent.mkdir(parents=True)
+    holder = _hold_lock(db, 1.5)
+    processes = {r: _ingest(files[r], r, db, env) for r in regions}
+    outputs = {r: p.communicate(timeout=300) for r, p in processes.items()}
+    holder.wait()
+    codes = {r: p.returncode for r, p in processes.items()}
+    assert codes == dict.fromkeys(regions, 0), outputs
+    with duckdb.connect(str(db), read_only=True) as con:
+        loaded = dict(
+            con.execute(
+                f"select region_id, count(*) from raw.{kind} group by 1 order by 1"
+            ).fetchall()
+        )
+        logged = con.execute(
+            "select count(*) from raw.load_log where status = 'loaded' and kind = ?", [kind]
+        ).fetchone()[0]
+    expected = {r: len(files[r].read_text(encoding="utf-8-sig").splitlines()) - 1 for r in regions}
+    count("concurrent_cases")
+    assert (loaded, logged) == (expected, 2)
+
+
+def test_ingest_during_a_run_waits_or_fails_cleanly(sample_pipeline, tmp_path):
+    """An ingest started while `etablerer run` is in its dbt build. The ingest waits for the lock
+    (or gives up with the Norwegian message); the run completes or fails with a message; the
+    warehouse opens and holds exactly the sample's data."""
+    assert sample_pipeline["completed"].returncode == 0
+    source = sample_pipeline["root"] / "warehouse" / "etablerer.duckdb"
+    db = tmp_path / "warehouse" / "etablerer.duckdb"
+    copy_warehouse(source, db)
+    expected = open_and_read_state(source)
+    operators = tmp_path / "operators" / "midt_buskerud"
+    shutil.copytree(OPERATOR_SAMPLE_DIR / "midt_buskerud", operators)
+    env = {**isolated_env(tmp_path), "ETABLERER_OPERATOR_DIR": str(operators.parent)}
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        run = subprocess.Popen(
+            [str(ETABLERER), "run", "--year", "2026", "--skip-ssb"],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    while "Running with dbt" not in log.read_text(errors="replace"):
+        assert run.poll() is None, log.read_text()[-3000:]
+        time.sleep(0.2)
+    # The same content as the loaded file, so the expected end state is exactly the sample's.
+    same = tmp_path / "kurs_kopi.csv"
+    shutil.copyfile(OPERATOR_SAMPLE_DIR / "hallingdal" / "2026" / "courses.csv", same)
+    ingest = _ingest(same, "hallingdal", db, env)
+    ingest_out, ingest_err = ingest.communicate(timeout=600)
+    run_code = run.wait(timeout=900)
+    run_text = log.read_text(errors="replace")
+    count("concurrent_cases")
+    if ingest.returncode != 0:
+        assert ingest.returncode == 2 and "er låst av en annen prosess" in ingest_err, ingest_err
+    else:
+        assert "uendret" in ingest_out
+    if run_code != 0:
+        assert "lock" in run_text or "låst" in run_text, run_text[-3000:]
+    assert diff(open_and_read_state(db), expected) == []

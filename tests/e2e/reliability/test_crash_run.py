@@ -1,0 +1,114 @@
+"""`etablerer run` killed with SIGKILL again and again, each attempt the rerun of the one before.
+
+Starts from a copy of the sample run's warehouse and published BI copy (the last good state) with
+the same inputs, so every kill must leave exactly that state: the warehouse and the BI file open,
+and every raw, seed and mart table has the same rows (checksums in SQL) as before. The last attempt
+runs to the end and must give the same state as the uninterrupted sample run.
+
+The whole process group is killed (what a container or OOM kill does), so the dbt subprocess dies
+with the Dagster process instead of running on as an orphan.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from ingestion.paths import OPERATOR_SAMPLE_DIR
+from tests.e2e.reliability.figures import count, soak
+from tests.e2e.reliability.state import copy_warehouse, diff, open_and_read_state, table_states
+from tests.helpers import PROJECT_ROOT, isolated_env
+
+SEED = int(os.environ.get("ETABLERER_CRASH_SEED", "20260410"))
+RUN_ARGS = ["run", "--year", "2026", "--skip-ssb"]
+DBT_STARTED = "Running with dbt"
+DBT_DONE = "Done. PASS="
+
+
+def kill_plan(rng: random.Random) -> list[tuple[str | None, float]]:
+    """(marker to wait for, seconds after it). Early kills are cheap, late ones cost a whole run
+    each, so the default mode spreads 20 kills: startup and raw ingestion, dbt, after dbt."""
+    if soak():
+        return [(None, rng.uniform(0.5, 120)) for _ in range(100)]
+    plan = [(None, rng.uniform(0.5, 14)) for _ in range(17)]
+    plan += [(DBT_STARTED, rng.uniform(0, 15)) for _ in range(2)]
+    plan += [(DBT_DONE, rng.uniform(0, 8))]
+    return plan
+
+
+def _start(env: dict, log: Path) -> subprocess.Popen:
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "etablerer"), *RUN_ARGS],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _kill_when(process: subprocess.Popen, log: Path, marker: str | None, delay: float) -> bool:
+    """SIGKILL the group `delay` s after `marker` appears (or after start). False when the run
+    ended first."""
+    if marker is not None:
+        while marker not in log.read_text(errors="replace"):
+            if process.poll() is not None:
+                return False
+            time.sleep(0.1)
+    deadline = time.monotonic() + delay
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    return True
+
+
+def test_run_killed_repeatedly_keeps_the_last_good_state_and_completes(sample_pipeline, tmp_path):
+    assert sample_pipeline["completed"].returncode == 0, sample_pipeline["completed"].stdout[-2000:]
+    source = sample_pipeline["root"] / "warehouse"
+    root = tmp_path / "chain"
+    copy_warehouse(source / "etablerer.duckdb", root / "warehouse" / "etablerer.duckdb")
+    shutil.copytree(source / "published", root / "warehouse" / "published")
+    # Only the smallest region's folder: the run reloads it (unchanged) and rebuilds everything.
+    operators = tmp_path / "operators" / "midt_buskerud"
+    shutil.copytree(OPERATOR_SAMPLE_DIR / "midt_buskerud", operators)
+    env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators.parent)}
+    expected = open_and_read_state(source / "etablerer.duckdb")
+    expected_bi = _all_tables_of(source)
+    rng = random.Random(SEED)
+    kills = 0
+    for attempt, (marker, delay) in enumerate(kill_plan(rng)):
+        log = tmp_path / f"attempt_{attempt}.log"
+        process = _start(env, log)
+        if not _kill_when(process, log, marker, delay):
+            assert process.returncode == 0, log.read_text()[-3000:]
+            continue  # finished before the kill: a complete rerun, checked below all the same
+        kills += 1
+        count("crashes_run")
+        state = open_and_read_state(root / "warehouse" / "etablerer.duckdb")
+        assert diff(state, expected) == [], f"attempt {attempt} ({marker}+{delay:.1f}s)"
+        assert _all_tables_of(root / "warehouse") == expected_bi
+    final = _start(env, tmp_path / "final.log")
+    assert final.wait(timeout=900) == 0, (tmp_path / "final.log").read_text()[-3000:]
+    assert diff(open_and_read_state(root / "warehouse" / "etablerer.duckdb"), expected) == []
+    assert _all_tables_of(root / "warehouse") == expected_bi
+    count("crashes_run_recovered", kills)
+    assert kills >= 18
+
+
+def _all_tables_of(warehouse_dir: Path) -> dict:
+    """Rows and checksums of every table in the published BI copy."""
+    path = warehouse_dir / "published" / "etablerer_bi.duckdb"
+    with duckdb.connect(str(path), read_only=True) as con:
+        return table_states(con, schemas=None)
