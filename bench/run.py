@@ -380,7 +380,8 @@ class Bench:
         self.rows.append(
             Row(
                 "4",
-                f"incremental: {self.region} {self.year} rebuilt",
+                f"incremental: {self.region} {self.year} rebuilt"
+                + ("" if incremental.returncode == 0 else " (run FAILED, see log)"),
                 incremental.seconds,
                 incremental.max_rss,
                 f"{ratio:.0%} of the full run",
