@@ -73,7 +73,7 @@ class RunSummary:
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
-    skipped_steps: list[str] = field(default_factory=list)
+    not_built: list[str] = field(default_factory=list)
     log_path: Path | None = None
 
 
@@ -114,9 +114,9 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
             error = error.cause
         message = error.message.strip().splitlines()[0] if error else "ukjent feil"
         summary.failed_steps.append(f"{event.step_key}: {message}")
-    summary.skipped_steps = [
-        e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED" and e.step_key
-    ]
+    # What the job meant to build but did not: a step or a blocking check before it failed.
+    planned = {key.to_user_string() for key in result.job_def.asset_layer.selected_asset_keys}
+    summary.not_built = sorted(planned - set(summary.materialized))
     return summary
 
 
@@ -133,10 +133,10 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
             click.echo(f"  ✘ kontroll feilet: {check}")
         for step in s.failed_steps:
             click.echo(f"  ✘ steg feilet: {step}")
-        if s.skipped_steps:
+        if s.not_built:
             click.echo(
                 "  ⏭ ikke bygget, fordi noe før dem feilet (forrige versjon står urørt): "
-                + ", ".join(s.skipped_steps)
+                + ", ".join(s.not_built)
             )
     reports = sorted(p for p in (paths.reports_dir() / str(year)).glob("*") if p.is_file())
     click.echo(f"Datavarehus: {paths.warehouse_path()}")

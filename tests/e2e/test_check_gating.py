@@ -43,7 +43,9 @@ def test_failed_check_blocks_the_report_and_keeps_the_last_one(sample_pipeline, 
     assert completed.returncode == 1, completed.stdout
     out = completed.stdout
     assert "kontroll feilet: raw_operators__activities:gx_raw_operators__activities" in out
-    assert "quarantine_share" in out  # the failing expectation is named
+    # The failing expectation is named, with what it saw and where.
+    assert "Andelen rader i karantene er høyst 5%" in out
+    assert "ringeriksregionen/2026: 0,2" in out
     assert "ikke bygget" in out and "annual_reports" in out
     assert report.read_bytes() == before
     assert report.stat().st_mtime_ns == before_mtime
