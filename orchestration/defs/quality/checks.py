@@ -4,7 +4,7 @@ of its asset in the run, so no report is built from data that failed its checks.
 import dagster as dg
 
 import expectations
-from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.partitions import REGION_TAG, report_year_partitions
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 
 # suite name -> (checked asset, other assets the suite reads, partitioned by year?)
@@ -46,6 +46,7 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
             suite_name,
             warehouse.db_path,
             year=year,
+            region_id=context.run.tags.get(REGION_TAG),
             docs_dir=warehouse.gx_docs_dir / context.run.run_id,
         )
         metadata = dict(result.as_metadata())
