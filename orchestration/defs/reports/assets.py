@@ -71,19 +71,29 @@ def check_statuses(
     return statuses
 
 
+def report_asset(key: str, kinds: set[str], deps: list[str], description: str):
+    """A yearly report: group `reports`, the warehouse pool, gated by its marts' checks."""
+    return dg.asset(
+        key=key,
+        group_name="reports",
+        kinds=kinds,
+        deps=deps,
+        partitions_def=report_year_partitions,
+        pool=DUCKDB_WRITER_POOL,
+        description=description,
+    )
+
+
 def _index(warehouse: WarehouseResource, year: int) -> str:
     path = index.write_index(warehouse.reports_dir, year, region_names(warehouse.db_path))
     return str(path)
 
 
-@dg.asset(
-    key="annual_reports",
-    group_name="reports",
-    kinds={"html", "pdf"},
-    deps=REPORT_MARTS,
-    partitions_def=report_year_partitions,
-    pool=DUCKDB_WRITER_POOL,
-    description="Årsrapport per region (HTML og PDF) under reports/<år>/.",
+@report_asset(
+    "annual_reports",
+    {"html", "pdf"},
+    REPORT_MARTS,
+    "Årsrapport per region (HTML og PDF) under reports/<år>/.",
 )
 def annual_reports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -107,14 +117,11 @@ def annual_reports(
     )
 
 
-@dg.asset(
-    key="county_overview",
-    group_name="reports",
-    kinds={"html", "pdf"},
-    deps=REPORT_MARTS,
-    partitions_def=report_year_partitions,
-    pool=DUCKDB_WRITER_POOL,
-    description="Fellesrapport for fylket, alle delregioner (HTML og PDF).",
+@report_asset(
+    "county_overview",
+    {"html", "pdf"},
+    REPORT_MARTS,
+    "Fellesrapport for fylket, alle delregioner (HTML og PDF).",
 )
 def county_overview_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -133,14 +140,11 @@ def county_overview_report(
     )
 
 
-@dg.asset(
-    key="payout_files",
-    group_name="reports",
-    kinds={"xlsx"},
-    deps=PAYOUT_MARTS,
-    partitions_def=report_year_partitions,
-    pool=DUCKDB_WRITER_POOL,
-    description="Utbetalingslister for økonomi per utbetalingsdato (januar og august), XLSX.",
+@report_asset(
+    "payout_files",
+    {"xlsx"},
+    PAYOUT_MARTS,
+    "Utbetalingslister for økonomi per utbetalingsdato (januar og august), XLSX.",
 )
 def payout_files(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
@@ -159,14 +163,11 @@ def payout_files(
     )
 
 
-@dg.asset(
-    key="activity_plan_review",
-    group_name="reports",
-    kinds={"xlsx"},
-    deps=PLAN_MARTS,
-    partitions_def=report_year_partitions,
-    pool=DUCKDB_WRITER_POOL,
-    description="Gjennomgang av årets aktivitetsplan og budsjett (frist 1. desember), XLSX.",
+@report_asset(
+    "activity_plan_review",
+    {"xlsx"},
+    PLAN_MARTS,
+    "Gjennomgang av årets aktivitetsplan og budsjett (frist 1. desember), XLSX.",
 )
 def activity_plan_review(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
