@@ -6,12 +6,7 @@ source as (
 
 renamed as (
     select
-        cast(region_id as varchar) as region_id,
-        cast(year as integer) as year,
-        cast(source_file as varchar) as source_file,
-        cast(source_sha256 as varchar) as source_sha256,
-        cast(source_line as integer) as source_line,
-        cast(loaded_at as timestamp) as loaded_at,
+        {{ operator_lineage_columns() }},
         cast(response_id as varchar) as response_id,
         cast(response_date as date) as response_date,
         cast(question_id as varchar) as question_id,
