@@ -1,1 +1,1 @@
-"""Plain-Python ingestion: fetch, parse, validate, pseudonymise and load raw tables. No Dagster here."""
+"""Plain-Python ingestion: fetch, parse, validate, pseudonymise, load raw tables. No Dagster."""

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
+
+from ingestion.db import connect_writer
 
 from .contract import KINDS, LOAD_ORDER, REGIONS, normalise_name, schema_for
 from .identifiers import client_key, load_pseudonym_key, person_key, pseudonymise
@@ -156,7 +157,7 @@ def ingest_file(
         kind, region_id, int(year), path.name, sha256, 0, 0, 0, "failed", archived
     )
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
+    with connect_writer(Path(db_path)) as con:
         ensure_raw_tables(con)
         now = datetime.now(UTC).replace(tzinfo=None)
         log = dict(

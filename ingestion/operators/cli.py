@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+from ingestion.db import WarehouseLocked
+
 from .api import IngestError, detect_kind, ingest_file
 from .contract import KINDS, REGIONS
 from .identifiers import PseudonymKeyMissing
@@ -96,7 +98,13 @@ def ingest(
             archive_dir=archive_dir or default_archive(),
             sheet=sheet,
         )
-    except (PseudonymKeyMissing, IngestError, ValueError, FileNotFoundError) as exc:
+    except (
+        PseudonymKeyMissing,
+        IngestError,
+        ValueError,
+        FileNotFoundError,
+        WarehouseLocked,
+    ) as exc:
         click.echo(f"Ikke lest inn: {exc}", err=True)
         sys.exit(2)
     if result.status == "unchanged":

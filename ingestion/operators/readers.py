@@ -35,32 +35,38 @@ class RawTable:
     unknown_columns: list[str] = field(default_factory=list)
 
 
+def _decodes(fh, encoding: str) -> bool:
+    """Whether the rest of the open binary file decodes in `encoding`, streaming."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while chunk := fh.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def detect_encoding(path: Path) -> str:
     """utf-8-sig, utf-8 or cp1252. Streams the file; raises FileUnreadable for anything else."""
     with path.open("rb") as fh:
-        head = fh.read(3)
-        if head == codecs.BOM_UTF8:
-            return "utf-8-sig"
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
-        fh.seek(0)
-        decoder = codecs.getincrementaldecoder("cp1252")()
-        try:
-            while chunk := fh.read(_CHUNK):
-                decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
+        has_bom = fh.read(3) == codecs.BOM_UTF8
+        if not has_bom:
+            fh.seek(0)
+        if _decodes(fh, "utf-8"):
+            return "utf-8-sig" if has_bom else "utf-8"
+        if has_bom:
             raise FileUnreadable(
-                "Filen kan ikke leses som tekst i UTF-8 eller Windows-1252 (tegn nummer "
-                f"{exc.start} i en blokk er ugyldig). Lagre den på nytt som «CSV UTF-8» fra Excel."
-            ) from exc
-    return "cp1252"
+                "Filen er merket som UTF-8 (BOM), men inneholder tegn som ikke er gyldig UTF-8. "
+                "Lagre den på nytt som «CSV UTF-8» fra Excel."
+            )
+        fh.seek(0)
+        if _decodes(fh, "cp1252"):
+            return "cp1252"
+    raise FileUnreadable(
+        "Filen kan ikke leses som tekst i UTF-8 eller Windows-1252. "
+        "Lagre den på nytt som «CSV UTF-8» fra Excel."
+    )
 
 
 def _transcode_to_utf8(path: Path, encoding: str) -> Path:
@@ -107,24 +113,31 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
     separator = detect_separator(header)
     readable = path if encoding != "cp1252" else _transcode_to_utf8(path, encoding)
     try:
-        options = dict(separator=separator, infer_schema=False, encoding="utf8")
-        try:
-            frame = pl.read_csv(readable, **options)
-            frame = frame.with_columns(pl.lit(False).alias(RAGGED_COLUMN))
-        except pl.exceptions.ComputeError as exc:
-            if "more fields" not in str(exc):
-                raise FileUnreadable(f"CSV-filen kan ikke tolkes: {exc}") from exc
-            frame = pl.read_csv(readable, truncate_ragged_lines=True, **options)
-            ragged = _ragged_lines(readable, separator, frame.width)
-            frame = frame.with_columns(
-                pl.int_range(2, frame.height + 2, dtype=pl.Int64)
-                .is_in(ragged[LINE_COLUMN].implode())
-                .alias(RAGGED_COLUMN)
-            )
+        return _parse_csv(readable, separator), encoding, separator
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        # Whatever polars cannot make sense of is a file error for the operator, never a crash.
+        raise FileUnreadable(f"CSV-filen kan ikke tolkes: {exc}") from exc
     finally:
         if readable != path:
             os.unlink(readable)
-    return frame, encoding, separator
+
+
+def _parse_csv(readable: Path, separator: str) -> pl.DataFrame:
+    options = dict(separator=separator, infer_schema=False, encoding="utf8")
+    try:
+        frame = pl.read_csv(readable, **options)
+        return frame.with_columns(pl.lit(False).alias(RAGGED_COLUMN))
+    except pl.exceptions.ComputeError as exc:
+        if "more fields" not in str(exc):
+            raise
+    # Lines with more fields than the header are read truncated and flagged, to be quarantined.
+    frame = pl.read_csv(readable, truncate_ragged_lines=True, **options)
+    ragged = _ragged_lines(readable, separator, frame.width)
+    return frame.with_columns(
+        pl.int_range(2, frame.height + 2, dtype=pl.Int64)
+        .is_in(ragged[LINE_COLUMN].implode())
+        .alias(RAGGED_COLUMN)
+    )
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingestion.db import connect_writer
 from ingestion.ssb.archive import ArchivedResponse
 from ingestion.ssb.jsonstat import label_column, parse_jsonstat2
 
@@ -136,7 +137,7 @@ def load_population(db_path: Path, responses: Sequence[ArchivedResponse]) -> Pop
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
     rows_loaded = periods_replaced = periods_unchanged = 0
-    with duckdb.connect(str(db_path)) as connection:
+    with connect_writer(Path(db_path)) as connection:
         connection.execute(CREATE_SQL)
         for rows in incoming:
             for (table_id, period), period_rows in sorted(
