@@ -1,0 +1,53 @@
+"""`etablerer run --region R` rebuilds one region-year alone; other regions stay as they were."""
+
+import shutil
+
+import duckdb
+
+from ingestion import paths
+from tests.helpers import isolated_env, run_etablerer
+
+REGION = "hallingdal"
+
+
+def region_rows(db_path, sql: str) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute(sql).fetchall()
+    by_region: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_region.setdefault(row[0], []).append(row)
+    return by_region
+
+
+RAW_SQL = "select region_id, source_sha256, loaded_at, count(*) from raw.activities group by all"
+KPI_SQL = "select * from marts.fct_region_kpis where year = 2026 order by all"
+
+
+def drop_last_activities(csv_path, n: int) -> None:
+    lines = csv_path.read_bytes().rstrip(b"\r\n").split(b"\r\n")
+    csv_path.write_bytes(b"\r\n".join(lines[:-n]) + b"\r\n")
+
+
+def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
+    assert sample_pipeline["completed"].returncode == 0
+    root = tmp_path / "pipeline"
+    shutil.copytree(sample_pipeline["root"], root)
+    operators = tmp_path / "operators"
+    shutil.copytree(paths.OPERATOR_SAMPLE_DIR, operators)
+    drop_last_activities(operators / REGION / "2026" / "activities.csv", 50)
+    db_path = root / "warehouse" / "etablerer.duckdb"
+    raw_before, kpis_before = region_rows(db_path, RAW_SQL), region_rows(db_path, KPI_SQL)
+
+    env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators)}
+    completed = run_etablerer(["run", "--year", "2026", "--region", REGION, "--skip-ssb"], env)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+    raw_after, kpis_after = region_rows(db_path, RAW_SQL), region_rows(db_path, KPI_SQL)
+    others = set(raw_before) - {REGION}
+    assert len(others) == 4
+    for region in others:  # not reloaded, not rebuilt
+        assert raw_after[region] == raw_before[region]
+        assert kpis_after[region] == kpis_before[region]
+    (before,), (after,) = raw_before[REGION], raw_after[REGION]
+    assert after[3] == before[3] - 50  # the corrected file replaced exactly its partition
+    assert kpis_after[REGION] != kpis_before[REGION]
