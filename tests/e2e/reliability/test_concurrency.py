@@ -119,7 +119,7 @@ def test_two_ingests_for_different_regions_at_once_both_load(kind, tmp_path):
         logged = con.execute(
             "select count(*) from raw.load_log where status = 'loaded' and kind = ?", [kind]
         ).fetchone()[0]
-    expected = {r: len(files[r].read_text(encoding="utf-8-sig").splitlines()) - 1 for r in regions}
+    expected = {r: len(files[r].read_bytes().splitlines()) - 1 for r in regions}
     count("concurrent_cases")
     assert (loaded, logged) == (expected, 2)
 
@@ -145,7 +145,7 @@ def test_ingest_during_a_run_waits_or_fails_cleanly(sample_pipeline, tmp_path):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    while "Running with dbt" not in log.read_text(errors="replace"):
+    while "▶ dbt_models" not in log.read_text(errors="replace"):
         assert run.poll() is None, log.read_text()[-3000:]
         time.sleep(0.2)
     # The same content as the loaded file, so the expected end state is exactly the sample's.

@@ -29,8 +29,8 @@ from tests.helpers import PROJECT_ROOT, isolated_env
 
 SEED = int(os.environ.get("ETABLERER_CRASH_SEED", "20260410"))
 RUN_ARGS = ["run", "--year", "2026", "--skip-ssb"]
-DBT_STARTED = "Running with dbt"
-DBT_DONE = "Done. PASS="
+DBT_STARTED = "▶ dbt_models"  # the progress line `etablerer run` prints as dbt starts
+DBT_DONE = "✔ dbt_models"
 
 
 def kill_plan(rng: random.Random) -> list[tuple[str | None, float]]:
