@@ -120,7 +120,7 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
     return summary
 
 
-def print_summary(summaries: list[RunSummary], year: int) -> None:
+def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
     click.echo("\n=== Oppsummering ===")
     for s in summaries:
         status = "OK" if s.success else "FEILET"
@@ -138,23 +138,32 @@ def print_summary(summaries: list[RunSummary], year: int) -> None:
                 "  ⏭ ikke bygget, fordi noe før dem feilet (forrige versjon står urørt): "
                 + ", ".join(s.not_built)
             )
-    reports = sorted(p for p in (paths.reports_dir() / str(year)).glob("*") if p.is_file())
     click.echo(f"Datavarehus: {paths.warehouse_path()}")
     click.echo(f"BI-kopi:     {paths.warehouse_dir() / 'published' / 'etablerer_bi.duckdb'}")
-    report_dir = paths.reports_dir() / str(year)
-    click.echo(f"Rapporter:   {report_dir} ({len(reports)} filer, se index.html)")
+    for year in years:
+        report_dir = paths.reports_dir() / str(year)
+        reports = [p for p in report_dir.glob("*") if p.is_file()]
+        click.echo(f"Rapporter:   {report_dir} ({len(reports)} filer, se index.html)")
     logs = sorted({str(s.log_path) for s in summaries if s.log_path})
     click.echo(f"Logger:      {', '.join(logs)}")
     click.echo("Dagster-UI:  make dev, så http://127.0.0.1:3000")
 
 
 @main.command()
-@click.option("--year", type=int, default=2026, show_default=True, help="Rapportår.")
+@click.option(
+    "--year",
+    "years",
+    type=int,
+    multiple=True,
+    default=[2026],
+    show_default=True,
+    help="Rapportår; flere --year kjøres i rekkefølge.",
+)
 @click.option(
     "--region", "region_id", default=None, help="Bygg bare denne regionen (de andre står urørt)."
 )
 @click.option("--skip-ssb", is_flag=True, help="Ikke last SSB-folketall på nytt.")
-def run(year: int, region_id: str | None, skip_ssb: bool) -> None:
+def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     """Materialise a year's assets through Dagster and print a summary."""
     ensure_environment()
     summaries = []
@@ -164,7 +173,10 @@ def run(year: int, region_id: str | None, skip_ssb: bool) -> None:
         from orchestration.defs.common.partitions import REGION_TAG
 
         tags = {REGION_TAG: region_id} if region_id else None
-        summaries.append(run_job("yearly_pipeline_job", str(year), tags))
-    print_summary(summaries, year)
+        for year in sorted(years):
+            summaries.append(run_job("yearly_pipeline_job", str(year), tags))
+            if not summaries[-1].success:
+                break  # a later year compares with this one: stop at the first failure
+    print_summary(summaries, sorted(years))
     if not all(s.success for s in summaries):
         sys.exit(1)
