@@ -1,6 +1,9 @@
-"""`etablerer run --region R` rebuilds one region-year alone; other regions stay as they were."""
+"""`etablerer run --region R` rebuilds one region-year alone; other regions stay as they were.
+Meanwhile an analyst holds the published BI copy open, and never blocks or sees a half state."""
 
 import shutil
+import subprocess
+import sys
 
 import duckdb
 
@@ -23,6 +26,29 @@ RAW_SQL = "select region_id, source_sha256, loaded_at, count(*) from raw.activit
 KPI_SQL = "select * from marts.fct_region_kpis where year = 2026 order by all"
 
 
+# What the analyst's BI tool asks: a fingerprint of the region's KPI row.
+FINGERPRINT_SQL = (
+    "select md5(string_agg(k::varchar, '|')) from marts.fct_region_kpis k "
+    f"where region_id = '{REGION}' and year = 2026"
+)
+READER = f"""
+import sys, duckdb
+path = sys.argv[1]
+con = duckdb.connect(path, read_only=True)
+for line in sys.stdin:
+    if line.strip() == "reopen":
+        con.close()
+        con = duckdb.connect(path, read_only=True)
+    print(con.execute(\"{FINGERPRINT_SQL}\").fetchone()[0], flush=True)
+"""
+
+
+def ask(reader: subprocess.Popen, command: str) -> str:
+    reader.stdin.write(command + "\n")
+    reader.stdin.flush()
+    return reader.stdout.readline().strip()
+
+
 def drop_last_activities(csv_path, n: int) -> None:
     lines = csv_path.read_bytes().rstrip(b"\r\n").split(b"\r\n")
     csv_path.write_bytes(b"\r\n".join(lines[:-n]) + b"\r\n")
@@ -38,9 +64,28 @@ def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
     db_path = root / "warehouse" / "etablerer.duckdb"
     raw_before, kpis_before = region_rows(db_path, RAW_SQL), region_rows(db_path, KPI_SQL)
 
-    env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators)}
-    completed = run_etablerer(["run", "--year", "2026", "--region", REGION, "--skip-ssb"], env)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    published = root / "warehouse" / "published" / "etablerer_bi.duckdb"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        old = ask(reader, "query")
+        env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators)}
+        completed = run_etablerer(["run", "--year", "2026", "--region", REGION, "--skip-ssb"], env)
+        # The run succeeded although the BI copy was held open the whole time...
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        assert "✔ published_warehouse" in completed.stderr
+        # ...the open connection still sees the old snapshot, and a reopen sees the new one.
+        assert ask(reader, "query") == old
+        new = ask(reader, "reopen")
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert new == con.execute(FINGERPRINT_SQL).fetchone()[0] != old
 
     raw_after, kpis_after = region_rows(db_path, RAW_SQL), region_rows(db_path, KPI_SQL)
     others = set(raw_before) - {REGION}
