@@ -292,88 +292,89 @@ plan_submissions as (
     group by region_id, year
 ),
 
--- §7: the activity plan and budget arrive by 1 December the year before.
-plan_submitted as (
+-- Each agreement year's §7 deadlines as dates.
+deadline_dates as (
     select
         agreement_years.agreement_id,
         agreement_years.region_id,
         agreement_years.year,
-        'plan_submitted_by_deadline' as rule_id,
+        deadlines.deadline_id,
         deadlines.clause,
+        make_date(
+            agreement_years.year + deadlines.year_offset,
+            deadlines.deadline_month,
+            deadlines.deadline_day
+        ) as deadline_date
+    from agreement_years
+    cross join deadlines
+),
+
+-- §7: the activity plan and budget arrive by 1 December the year before.
+plan_submitted as (
+    select
+        deadline_dates.agreement_id,
+        deadline_dates.region_id,
+        deadline_dates.year,
+        'plan_submitted_by_deadline' as rule_id,
+        deadline_dates.clause,
         case
-            when plan_submissions.submitted_date <= deadline_date then 'pass'
-            when plan_submissions.submitted_date is null and deadline_date >= {{ as_of_date() }}
+            when plan_submissions.submitted_date <= deadline_dates.deadline_date then 'pass'
+            when
+                plan_submissions.submitted_date is null
+                and deadline_dates.deadline_date >= {{ as_of_date() }}
                 then 'pending'
             else 'fail'
         end as result,
         case
             when plan_submissions.submitted_date is null
                 then
-                    'Aktivitetsplan for ' || agreement_years.year
-                    || ' er ikke mottatt (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
+                    'Aktivitetsplan for ' || deadline_dates.year || ' er ikke mottatt (frist '
+                    || strftime(deadline_dates.deadline_date, '%d.%m.%Y') || ').'
             else
                 'Aktivitetsplan levert ' || strftime(plan_submissions.submitted_date, '%d.%m.%Y')
-                || ' (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
+                || ' (frist ' || strftime(deadline_dates.deadline_date, '%d.%m.%Y') || ').'
         end as explanation,
         cast(null as varchar) as subject_id
-    from agreement_years
-    inner join deadlines
-        on deadlines.deadline_id = 'activity_plan_and_budget'
-    cross join
-        lateral (
-            select
-                make_date(
-                    agreement_years.year + deadlines.year_offset,
-                    deadlines.deadline_month,
-                    deadlines.deadline_day
-                ) as deadline_date
-        ) as deadline
+    from deadline_dates
     left join plan_submissions
         on
-            agreement_years.region_id = plan_submissions.region_id
-            and agreement_years.year = plan_submissions.year
+            deadline_dates.region_id = plan_submissions.region_id
+            and deadline_dates.year = plan_submissions.year
+    where deadline_dates.deadline_id = 'activity_plan_and_budget'
 ),
 
 -- §7: the annual report and accounts arrive by 1 May the year after.
 report_received as (
     select
-        agreement_years.agreement_id,
-        agreement_years.region_id,
-        agreement_years.year,
+        deadline_dates.agreement_id,
+        deadline_dates.region_id,
+        deadline_dates.year,
         'report_received_by_deadline' as rule_id,
-        deadlines.clause,
+        deadline_dates.clause,
         case
-            when receipts.received_date <= deadline_date then 'pass'
-            when receipts.received_date is null and deadline_date >= {{ as_of_date() }}
+            when receipts.received_date <= deadline_dates.deadline_date then 'pass'
+            when
+                receipts.received_date is null
+                and deadline_dates.deadline_date >= {{ as_of_date() }}
                 then 'pending'
             else 'fail'
         end as result,
         case
             when receipts.received_date is null
                 then
-                    'Årsrapport og regnskap for ' || agreement_years.year
-                    || ' er ikke mottatt (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
+                    'Årsrapport og regnskap for ' || deadline_dates.year || ' er ikke mottatt (frist '
+                    || strftime(deadline_dates.deadline_date, '%d.%m.%Y') || ').'
             else
                 'Årsrapport og regnskap mottatt ' || strftime(receipts.received_date, '%d.%m.%Y')
-                || ' (frist ' || strftime(deadline_date, '%d.%m.%Y') || ').'
+                || ' (frist ' || strftime(deadline_dates.deadline_date, '%d.%m.%Y') || ').'
         end as explanation,
         cast(null as varchar) as subject_id
-    from agreement_years
-    inner join deadlines
-        on deadlines.deadline_id = 'annual_report_and_accounts'
-    cross join
-        lateral (
-            select
-                make_date(
-                    agreement_years.year + deadlines.year_offset,
-                    deadlines.deadline_month,
-                    deadlines.deadline_day
-                ) as deadline_date
-        ) as deadline
+    from deadline_dates
     left join receipts
         on
-            agreement_years.agreement_id = receipts.agreement_id
-            and agreement_years.year = receipts.year
+            deadline_dates.agreement_id = receipts.agreement_id
+            and deadline_dates.year = receipts.year
+    where deadline_dates.deadline_id = 'annual_report_and_accounts'
 ),
 
 -- The county wants the service in the whole county: every Buskerud municipality is covered by
