@@ -1,5 +1,6 @@
 """`etablerer run` on the bundled sample, as `make run` does it, end to end through Dagster."""
 
+from datetime import date
 from decimal import Decimal
 
 import duckdb
@@ -67,3 +68,23 @@ def test_second_run_succeeds_with_the_same_figures(pipeline):
     assert again.returncode == 0, again.stdout + again.stderr
     assert funding_snapshot(db_path) == before
     assert len(before) > 0
+
+
+def test_deadline_rules_read_the_agreement_calendar(pipeline):
+    db_path = pipeline["root"] / "warehouse" / "etablerer.duckdb"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rules = dict(
+            (rule, (result, explanation))
+            for rule, result, explanation in con.execute(
+                "select rule_id, result, explanation from marts.fct_compliance "
+                "where region_id = 'ringeriksregionen' and year = 2026 and rule_id in "
+                "('plan_submitted_by_deadline', 'report_received_by_deadline')"
+            ).fetchall()
+        )
+    # The sample's plan for 2026 was submitted before 1 December 2025.
+    result, explanation = rules["plan_submitted_by_deadline"]
+    assert result == "pass" and "(frist 01.12.2025)" in explanation
+    # No annual report for 2026 is recorded: pending until 1 May 2027, then failed.
+    result, explanation = rules["report_received_by_deadline"]
+    assert result == ("pending" if date.today() <= date(2027, 5, 1) else "fail")
+    assert explanation == "Årsrapport og regnskap for 2026 er ikke mottatt (frist 01.05.2027)."
