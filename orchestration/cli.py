@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import sys
 import time
 import warnings
@@ -63,6 +64,53 @@ def prepare() -> None:
     click.echo(f"dbt-manifest: {manifest}")
 
 
+# Runs started by `etablerer run` carry the process and host that ran them, so a later run can tell
+# an interrupted one (killed, power cut) from one still going.
+RUN_PID_TAG = "etablerer/pid"
+RUN_HOST_TAG = "etablerer/host"
+
+
+def run_owner_tags() -> dict[str, str]:
+    return {RUN_PID_TAG: str(os.getpid()), RUN_HOST_TAG: socket.gethostname()}
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_interrupted_runs(instance) -> list[str]:
+    """Mark this machine's interrupted `etablerer run` runs failed and free their concurrency
+    slots. A run killed mid-step keeps its slot in the `duckdb_writer` pool (limit 1) forever,
+    and every later run would wait for it."""
+    import dagster as dg
+
+    active = [
+        dg.DagsterRunStatus.NOT_STARTED,
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+    ]
+    runs = instance.get_runs(
+        filters=dg.RunsFilter(statuses=active, tags={RUN_HOST_TAG: socket.gethostname()})
+    )
+    recovered = []
+    for run in runs:
+        pid = int(run.tags.get(RUN_PID_TAG, "0"))
+        if pid in (0, os.getpid()) or _process_alive(pid):
+            continue
+        instance.report_run_failed(
+            run, f"Avbrutt: prosessen {pid} som kjørte den, finnes ikke lenger."
+        )
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        recovered.append(run.run_id)
+    return recovered
+
+
 @dataclass
 class RunSummary:
     job: str
@@ -83,6 +131,9 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
     from orchestration.definitions import defs
 
     started = time.monotonic()
+    instance = dg.DagsterInstance.get()
+    for run_id in recover_interrupted_runs(instance):
+        click.echo(f"  ! avbrutt kjøring {run_id} markert som feilet, låsen frigitt", err=True)
     click.echo(f"\n{job_name}" + (f" [{partition}]" if partition else ""), err=True)
     loggers = {"loggers": {"progress": {}}}
     # dbt's own console output goes to a log file; the terminal gets one line per step.
@@ -90,10 +141,14 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("a", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=dg.DagsterInstance.get(),
+            instance=instance,
             partition_key=partition,
             run_config=loggers,
-            tags=tags,
+            tags={
+                **(tags or {}),
+                RUN_PID_TAG: str(os.getpid()),
+                RUN_HOST_TAG: socket.gethostname(),
+            },
             raise_on_error=False,
         )
     summary = RunSummary(job_name, partition, result.success, time.monotonic() - started)
