@@ -50,7 +50,9 @@ bench: install
 	$(BIN)/python -m bench
 
 docs: install
+	mkdir -p warehouse
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
+	@echo "dbt docs: dbt_project/target/index.html (serve with: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
 
 clean:
 	rm -rf warehouse reports data/landing data/archive .dagster_home dbt_project/target dbt_project/logs
