@@ -6,21 +6,14 @@ import dagster as dg
 import expectations
 from orchestration.defs.common.partitions import REGION_TAG, report_year_partitions
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
+from orchestration.defs.operators.assets import OPERATOR_KINDS
 
 # suite name -> (checked asset, other assets the suite reads, partitioned by year?)
 SUITE_TARGETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "raw_ssb__population": ("raw_ssb__population", (), False),
     **{
         f"raw_operators__{kind}": (f"raw_operators__{kind}", ("raw_operators__quarantine",), True)
-        for kind in (
-            "clients",
-            "activities",
-            "courses",
-            "establishments",
-            "survey_responses",
-            "finance",
-            "activity_plan",
-        )
+        for kind in OPERATOR_KINDS
     },
     "marts_funding": ("fct_funding", ("fct_payouts",), True),
     "marts_kpis": ("fct_region_kpis", (), True),
