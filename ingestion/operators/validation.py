@@ -278,12 +278,11 @@ class Annotated:
     year: int
     headers: dict[str, str]
     error_columns: list[tuple[str, str | None]]  # (error column, field name or None for the row)
+    _mask: tuple[int, pl.Series] | None = field(default=None, repr=False)
 
     def add_error(self, field_name: str | None, condition: pl.Expr, reason: str) -> None:
         name = err_col(field_name or "row", len(self.error_columns) + 1)
-        self.frame = self.frame.with_columns(
-            pl.when(condition.fill_null(False)).then(pl.lit(reason)).otherwise(None).alias(name)
-        )
+        self.frame = self.frame.with_columns(_error_expr(condition, reason).alias(name))
         self.error_columns.append((name, field_name))
 
     def check_reference(
@@ -302,18 +301,28 @@ class Annotated:
     def has_error(self) -> pl.Expr:
         return pl.any_horizontal([pl.col(c).is_not_null() for c, _ in self.error_columns])
 
+    def error_mask(self) -> pl.Series:
+        """True for every row with at least one error; computed once per set of error columns."""
+        if self._mask is None or self._mask[0] != len(self.error_columns):
+            self._mask = (len(self.error_columns), self.frame.select(self.has_error).to_series())
+        return self._mask[1]
+
     def rejections(self) -> pl.DataFrame:
+        # Only rows with an error can give a rejection; usually few, so filter them out first.
+        rejected = self.frame.filter(self.error_mask())
         parts = []
         for column, field_name in self.error_columns:
+            if rejected.height == 0:
+                break
             f = self.schema.field(field_name) if field_name else None
-            reasons = self.frame.get_column(column).drop_nulls().unique().to_list()
+            reasons = rejected.get_column(column).drop_nulls().unique().to_list()
             if not reasons:
                 continue
             label = self.headers.get(field_name or "")
             messages = {r: reason_message(r, f, self.schema, self.year, label) for r in reasons}
             value = mask_expr(pl.col(raw_col(f.name)), f.pii) if f else pl.lit(None, pl.String)
             parts.append(
-                self.frame.filter(pl.col(column).is_not_null()).select(
+                rejected.filter(pl.col(column).is_not_null()).select(
                     pl.col(LINE_COLUMN).alias("source_line"),
                     pl.lit(field_name or ROW_COLUMN).alias("column_name"),
                     pl.lit(self.headers.get(field_name or "", ROW_COLUMN)).alias("header"),
@@ -329,7 +338,7 @@ class Annotated:
         return pl.concat(parts).cast(REJECTION_SCHEMA).sort("source_line", maintain_order=True)
 
     def valid(self) -> pl.DataFrame:
-        return self.frame.filter(~self.has_error)
+        return self.frame.filter(~self.error_mask())
 
 
 REJECTION_SCHEMA = {
@@ -342,11 +351,18 @@ REJECTION_SCHEMA = {
 }
 
 
+def _error_expr(condition: pl.Expr, reason: str) -> pl.Expr:
+    """The reason code where `condition` holds, else null."""
+    return pl.when(condition.fill_null(False)).then(pl.lit(reason)).otherwise(None)
+
+
 def annotate(raw: RawTable, schema: Schema, year: int) -> Annotated:
     """Parse every field column-wise and attach reason codes. References are checked by the caller
-    (`Annotated.check_reference`), because ingest compares pseudonyms and validate clear IDs."""
-    frame = raw.frame
-    fields_present = [f for f in schema.fields if f.name in raw.headers]
+    (`Annotated.check_reference`), because ingest compares pseudonyms and validate clear IDs.
+
+    Every rule is an expression in one lazy plan, collected once: polars then runs the columns in
+    parallel and shares common subexpressions, instead of one pass over the rows per rule."""
+    frame = raw.frame.lazy()
     missing_optional = [f for f in schema.fields if f.name not in raw.headers]
     frame = frame.with_columns(
         [pl.lit(None, dtype=pl.String).alias(f.name) for f in missing_optional]
@@ -367,8 +383,13 @@ def annotate(raw: RawTable, schema: Schema, year: int) -> Annotated:
         if f.required:
             checks.append((f.name, value.is_null(), "missing_required"))
     frame = frame.with_columns(parsed_exprs)
-    annotated = Annotated(frame, schema, year, dict(raw.headers), [])
-    annotated.add_error(None, pl.col(RAGGED_COLUMN), "wrong_field_count")
+    # (field name or None for the row, reason-code expression, whether the column is numbered)
+    errors: list[tuple[str | None, pl.Expr, bool]] = []
+
+    def add_error(field_name: str | None, condition: pl.Expr, reason: str) -> None:
+        errors.append((field_name, _error_expr(condition, reason), True))
+
+    add_error(None, pl.col(RAGGED_COLUMN), "wrong_field_count")
     # One reason per field: the first that applies (missing, then type, then range).
     per_field: dict[str, list[tuple[pl.Expr, str]]] = {}
     for name, condition, reason in checks:
@@ -400,19 +421,25 @@ def annotate(raw: RawTable, schema: Schema, year: int) -> Annotated:
         chain = pl.when(rules[0][0].fill_null(False)).then(pl.lit(rules[0][1]))
         for condition, reason in rules[1:]:
             chain = chain.when(condition.fill_null(False)).then(pl.lit(reason))
-        annotated.frame = annotated.frame.with_columns(chain.otherwise(None).alias(err_col(f.name)))
-        annotated.error_columns.append((err_col(f.name), f.name))
+        errors.append((f.name, chain.otherwise(None), False))
     if schema.kind == "survey_responses":
-        annotated.add_error(
+        add_error(
             "scale",
             (pl.col("question_id") == "anbefale") & (pl.col("scale") != "0-10"),
             "scale_mismatch",
         )
     keys = [pl.col(k) for k in schema.key]
     duplicated = pl.all_horizontal([k.is_not_null() for k in keys]) & (pl.len().over(keys) > 1)
-    annotated.add_error(schema.key[0], duplicated, "duplicate_key")
-    del fields_present
-    return annotated
+    add_error(schema.key[0], duplicated, "duplicate_key")
+    error_columns: list[tuple[str, str | None]] = []
+    error_exprs = []
+    for index, (field_name, expr, numbered) in enumerate(errors, start=1):
+        name = err_col(field_name or "row", index) if numbered else err_col(field_name)
+        error_exprs.append(expr.alias(name))
+        error_columns.append((name, field_name))
+    return Annotated(
+        frame.with_columns(error_exprs).collect(), schema, year, dict(raw.headers), error_columns
+    )
 
 
 # --- validate_file ------------------------------------------------------------------------
