@@ -9,14 +9,16 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from ingestion.db import connect_writer
 
 from .contract import KINDS, LOAD_ORDER, REGIONS, normalise_name, schema_for
-from .identifiers import client_key, load_pseudonym_key, person_key, pseudonymise
+from .identifiers import client_keys, load_pseudonym_key, person_keys, pseudonymise
 from .load import (
     ensure_raw_tables,
     known_values,
@@ -145,9 +147,14 @@ def ingest_file(
     key: bytes | None = None,
     sheet: str | None = None,
     on_step: Callable[[str], None] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> IngestResult:
     """Archive the original, validate it and replace the (kind, region_id, year) partition of
-    raw.<kind> and raw.quarantine in one transaction. The same file again is a no-op."""
+    raw.<kind> and raw.quarantine in one transaction. The same file again is a no-op.
+
+    `con` is an open writer connection to `db_path` on which `ensure_raw_tables` has run (as
+    `ingest_directory` passes, to open the warehouse once per folder); without it the file opens
+    its own."""
     path = Path(path)
     _check_args(region_id, year, kind)
     secret = key if key is not None else load_pseudonym_key()
@@ -156,109 +163,119 @@ def ingest_file(
     result = IngestResult(
         kind, region_id, int(year), path.name, sha256, 0, 0, 0, "failed", archived
     )
+    if con is not None:
+        return _ingest(con, path, result, secret=secret, sheet=sheet, on_step=on_step)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as con:
-        ensure_raw_tables(con)
-        now = datetime.now(UTC).replace(tzinfo=None)
-        log = dict(
-            region_id=region_id, year=int(year), kind=kind, source_file=path.name, sha256=sha256
+    with connect_writer(Path(db_path)) as own:
+        ensure_raw_tables(own)
+        return _ingest(own, path, result, secret=secret, sheet=sheet, on_step=on_step)
+
+
+def _ingest(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    result: IngestResult,
+    *,
+    secret: bytes,
+    sheet: str | None,
+    on_step: Callable[[str], None] | None,
+) -> IngestResult:
+    """Validate, pseudonymise and load one archived file into the open warehouse."""
+    kind, region_id, year, sha256 = result.kind, result.region_id, result.year, result.sha256
+    now = datetime.now(UTC).replace(tzinfo=None)
+    log = dict(region_id=region_id, year=year, kind=kind, source_file=path.name, sha256=sha256)
+    previous = last_loaded(con, region_id, year, kind)
+    if previous is not None and previous[0] == sha256:
+        result.rows_in, result.loaded, result.rejected = previous[1:]
+        result.status = "unchanged"
+        write_load_log(
+            con,
+            **log,
+            rows_in=result.rows_in,
+            loaded=result.loaded,
+            rejected=result.rejected,
+            loaded_at=now,
+            status="unchanged",
         )
-        previous = last_loaded(con, region_id, int(year), kind)
-        if previous is not None and previous[0] == sha256:
-            result.rows_in, result.loaded, result.rejected = previous[1:]
-            result.status = "unchanged"
-            write_load_log(
-                con,
-                **log,
-                rows_in=result.rows_in,
-                loaded=result.loaded,
-                rejected=result.rejected,
-                loaded_at=now,
-                status="unchanged",
+        return result
+    report, _raw, annotated = validate_annotated(path, kind, year, sheet=sheet)
+    result.report = report
+    if annotated is None:
+        write_load_log(con, **log, rows_in=0, loaded=0, rejected=0, loaded_at=now, status="failed")
+        raise IngestError(f"{path.name}: {report.file_error}", result)
+    schema = annotated.schema
+    frame = annotated.frame
+    for f in schema.fields:
+        if f.pii == "client_id":
+            frame = frame.with_columns(pl.col(f.name).alias("__client_id"))
+            frame = pseudonymise(
+                frame, "__client_id", "client_key", partial(client_keys, secret, region_id)
             )
-            return result
-        report, _raw, annotated = validate_annotated(path, kind, int(year), sheet=sheet)
-        result.report = report
-        if annotated is None:
-            write_load_log(
-                con, **log, rows_in=0, loaded=0, rejected=0, loaded_at=now, status="failed"
-            )
-            raise IngestError(f"{path.name}: {report.file_error}", result)
-        schema = annotated.schema
-        frame = annotated.frame
-        for f in schema.fields:
-            if f.pii == "client_id":
-                frame = frame.with_columns(pl.col(f.name).alias("__client_id"))
-                frame = pseudonymise(
-                    frame, "__client_id", "client_key", lambda v: client_key(secret, region_id, v)
-                )
-            elif f.pii == "national_id":
-                frame = frame.with_columns(pl.col(f.name).alias("__national_id"))
-                frame = pseudonymise(
-                    frame, "__national_id", "person_key", lambda v: person_key(secret, v)
-                )
-        annotated.frame = frame
-        for f in schema.fields:
-            if f.references == "clients" and f.name in annotated.headers:
-                known = known_values(con, "clients", "client_key", region_id, int(year))
-                annotated.check_reference(f.name, "client_key", known)
-            elif f.references == "courses" and f.name in annotated.headers:
-                known = known_values(con, "courses", "course_id", region_id, int(year))
-                annotated.check_reference(f.name, f.name, known)
-        rejections = finish_report(report, annotated)
-        rows = _raw_rows(annotated.valid(), schema, region_id, int(year), path.name, sha256, now)
-        quarantine = rejections.select(
-            pl.lit(region_id).alias("region_id"),
-            pl.lit(int(year), pl.Int32).alias("year"),
-            pl.lit(kind).alias("kind"),
-            pl.lit(path.name).alias("source_file"),
-            pl.lit(sha256).alias("source_sha256"),
-            pl.col("source_line").cast(pl.Int32),
-            "column_name",
-            "value_masked",
-            "reason_code",
-            "message",
-            pl.lit(now).alias("loaded_at"),
-        )
-        result.rows_in, result.loaded, result.rejected = (
-            report.rows_in,
-            report.valid_rows,
-            report.rejected_rows,
-        )
-        try:
-            replace_partition(
-                con,
-                schema=schema,
-                region_id=region_id,
-                year=int(year),
-                rows=rows,
-                quarantine=quarantine,
-                log=dict(
-                    **log,
-                    rows_in=report.rows_in,
-                    loaded=report.valid_rows,
-                    rejected=report.rejected_rows,
-                    loaded_at=now,
-                    status="loaded",
-                ),
-                on_step=on_step,
-            )
-        except Exception as exc:
-            write_load_log(
-                con,
+        elif f.pii == "national_id":
+            frame = frame.with_columns(pl.col(f.name).alias("__national_id"))
+            frame = pseudonymise(frame, "__national_id", "person_key", partial(person_keys, secret))
+    annotated.frame = frame
+    for f in schema.fields:
+        if f.references == "clients" and f.name in annotated.headers:
+            known = known_values(con, "clients", "client_key", region_id, year)
+            annotated.check_reference(f.name, "client_key", known)
+        elif f.references == "courses" and f.name in annotated.headers:
+            known = known_values(con, "courses", "course_id", region_id, year)
+            annotated.check_reference(f.name, f.name, known)
+    rejections = finish_report(report, annotated)
+    rows = _raw_rows(annotated.valid(), schema, region_id, year, path.name, sha256, now)
+    quarantine = rejections.select(
+        pl.lit(region_id).alias("region_id"),
+        pl.lit(year, pl.Int32).alias("year"),
+        pl.lit(kind).alias("kind"),
+        pl.lit(path.name).alias("source_file"),
+        pl.lit(sha256).alias("source_sha256"),
+        pl.col("source_line").cast(pl.Int32),
+        "column_name",
+        "value_masked",
+        "reason_code",
+        "message",
+        pl.lit(now).alias("loaded_at"),
+    )
+    result.rows_in, result.loaded, result.rejected = (
+        report.rows_in,
+        report.valid_rows,
+        report.rejected_rows,
+    )
+    try:
+        replace_partition(
+            con,
+            schema=schema,
+            region_id=region_id,
+            year=year,
+            rows=rows,
+            quarantine=quarantine,
+            log=dict(
                 **log,
                 rows_in=report.rows_in,
-                loaded=0,
-                rejected=0,
+                loaded=report.valid_rows,
+                rejected=report.rejected_rows,
                 loaded_at=now,
-                status="failed",
-            )
-            raise IngestError(
-                f"{path.name}: innlesingen feilet ({exc}). Forrige versjon av dataene er beholdt.",
-                result,
-            ) from exc
-        result.status = "loaded"
-        return result
+                status="loaded",
+            ),
+            on_step=on_step,
+        )
+    except Exception as exc:
+        write_load_log(
+            con,
+            **log,
+            rows_in=report.rows_in,
+            loaded=0,
+            rejected=0,
+            loaded_at=now,
+            status="failed",
+        )
+        raise IngestError(
+            f"{path.name}: innlesingen feilet ({exc}). Forrige versjon av dataene er beholdt.",
+            result,
+        ) from exc
+    result.status = "loaded"
+    return result
 
 
 def _raw_rows(
@@ -313,19 +330,28 @@ def ingest_directory(
                 f"«{path.name}». Lever én fil per type."
             )
         by_kind[kind] = path
-    return [
-        ingest_file(
-            db_path,
-            by_kind[kind],
-            region_id=region_id,
-            year=year,
-            kind=kind,
-            archive_dir=archive_dir,
-            key=secret,
-        )
-        for kind in LOAD_ORDER
-        if kind in by_kind
-    ]
+    kinds = [kind for kind in LOAD_ORDER if kind in by_kind]
+    if not kinds:
+        return []
+    for kind in kinds:
+        _check_args(region_id, year, kind)
+    # One connection and one round of DDL for the folder; each file is still its own transaction.
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    with connect_writer(Path(db_path)) as con:
+        ensure_raw_tables(con)
+        return [
+            ingest_file(
+                db_path,
+                by_kind[kind],
+                region_id=region_id,
+                year=year,
+                kind=kind,
+                archive_dir=archive_dir,
+                key=secret,
+                con=con,
+            )
+            for kind in kinds
+        ]
 
 
 __all__ = [

@@ -9,6 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingestion.operators.identifiers import (
+    client_key,
+    client_keys,
+    hmac_hex,
+    hmac_hex_many,
     is_valid_national_id,
     is_valid_org_number,
     mask_value,
@@ -16,6 +20,7 @@ from ingestion.operators.identifiers import (
     national_id_expr,
     org_number_expr,
     person_key,
+    person_keys,
 )
 from ingestion.operators.samplegen import _rule_2032_example, synthetic_national_id
 
@@ -86,3 +91,28 @@ def test_masking_never_shows_identifiers() -> None:
     assert mask_value("912 34 567", "drop") == "******67"
     assert mask_value("Kari Nordmann", "drop") == "K***"
     assert mask_value("ring 01019012345", None) == "ring ***********"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.binary(min_size=1, max_size=130),  # shorter and longer than the 64-byte block
+    messages=st.lists(st.text(max_size=40), max_size=5),
+)
+def test_batched_hmac_is_byte_identical_to_hmac_new(key: bytes, messages: list[str]) -> None:
+    assert hmac_hex_many(key, messages) == [hmac_hex(key, m) for m in messages]
+
+
+def test_batched_keys_equal_the_single_value_keys() -> None:
+    key = b"test-key-not-secret"
+    assert client_keys(key, "hallingdal", ["K-1", "K-2"]) == [
+        client_key(key, "hallingdal", "K-1"),
+        client_key(key, "hallingdal", "K-2"),
+    ]
+    assert client_keys(key, "hallingdal", ["K-1"]) != client_keys(key, "midt_buskerud", ["K-1"])
+    ids = ["01418010181", "014180 10181"]
+    assert person_keys(key, ids) == [person_key(key, n) for n in ids]
+    assert person_keys(key, ids)[0] == person_keys(key, ids)[1]
+    # A known value, so a change to the HMAC construction cannot go unnoticed.
+    assert hmac_hex(b"key", "The quick brown fox jumps over the lazy dog") == (
+        "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+    )

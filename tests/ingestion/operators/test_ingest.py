@@ -264,3 +264,32 @@ def test_client_keys_are_stable_across_years_and_formats(tmp_path: Path) -> None
     assert both == [(9,)]  # 30 % of 30 clients carried over into 2026
     expected = client_key(KEY, "ringeriksregionen", "RR-00001")
     assert _rows(db, f"select count(*) from raw.clients where client_key = '{expected}'") == [(1,)]
+
+
+def test_directory_opens_the_warehouse_once_and_loads_as_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dirty_files
+) -> None:
+    import ingestion.operators.api as api
+
+    folder = tmp_path / "ringeriksregionen" / "2025"
+    folder.mkdir(parents=True)
+    for f in dirty_files:
+        (folder / f"{f.kind}{f.path.suffix}").write_bytes(f.path.read_bytes())
+    opened: list[Path] = []
+    connect = api.connect_writer
+    monkeypatch.setattr(api, "connect_writer", lambda db: opened.append(db) or connect(db))
+    args = dict(region_id="ringeriksregionen", year=2025, archive_dir=tmp_path / "a", key=KEY)
+    by_folder = ingest_directory(tmp_path / "folder.duckdb", folder, **args)
+    assert opened == [tmp_path / "folder.duckdb"]
+    by_file = [
+        ingest_file(
+            tmp_path / "files.duckdb", folder / f"{f.kind}{f.path.suffix}", kind=f.kind, **args
+        )
+        for f in sorted(dirty_files, key=lambda f: LOAD_ORDER.index(f.kind))
+    ]
+    assert len(opened) == 1 + len(LOAD_ORDER)
+    assert [r.as_metadata() for r in by_folder] == [r.as_metadata() for r in by_file]
+    assert sum(r.rejected for r in by_folder) > 0
+    for table in (*LOAD_ORDER, "quarantine", "load_log"):
+        sql = f"select * exclude (loaded_at) from raw.{table} order by all"
+        assert _rows(tmp_path / "folder.duckdb", sql) == _rows(tmp_path / "files.duckdb", sql)
