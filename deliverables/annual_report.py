@@ -8,6 +8,7 @@ the change itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -459,8 +460,10 @@ def render_annual_reports(
     out_dir: Path,
     *,
     checks: list[CheckStatus] | None = None,
+    regions: Sequence[str] | None = None,
 ) -> list[RenderedReport]:
-    """Writes `arsrapport_<region>_<year>.html` and `.pdf` for every region into out_dir/<year>/.
+    """Writes `arsrapport_<region>_<year>.html` and `.pdf` for every region (or those in
+    `regions`) into out_dir/<year>/.
 
     All reports are built in memory first; files are written only when every one was built, each
     atomically, so a failure leaves the earlier files as they were."""
@@ -469,6 +472,8 @@ def render_annual_reports(
     built: list[tuple[str, Path, bytes, Path, bytes]] = []
     folder = Path(out_dir) / str(year)
     for region in data.regions:
+        if regions is not None and region["region_id"] not in regions:
+            continue
         report = build_region_report(data, region, checks=checks, generated_at=generated_at)
         stem = f"arsrapport_{region['region_id']}_{year}"
         built.append(

@@ -50,8 +50,20 @@ def require_table(con: duckdb.DuckDBPyConnection, qualified_name: str) -> None:
         raise MissingTableError(qualified_name)
 
 
+# One region id, several, or None for every region.
+RegionIds = str | Sequence[str] | None
+
+
+def region_filter(region_id: RegionIds, column: str = "region_id") -> tuple[str, list[object]]:
+    """`column in (?, …)` and its parameters; `true` when every region is checked."""
+    if region_id is None:
+        return "true", []
+    regions = [region_id] if isinstance(region_id, str) else list(region_id)
+    return f"{column} in ({', '.join('?' for _ in regions)})", list(regions)
+
+
 def partition_filter(
-    year: int | None, region_id: str | None, alias: str = ""
+    year: int | None, region_id: RegionIds, alias: str = ""
 ) -> tuple[str, list[object]]:
     """A `where` clause (always valid, `true` when unfiltered) and its parameters."""
     prefix = f"{alias}." if alias else ""
@@ -60,9 +72,9 @@ def partition_filter(
     if year is not None:
         clauses.append(f"{prefix}year = ?")
         params.append(year)
-    if region_id is not None:
-        clauses.append(f"{prefix}region_id = ?")
-        params.append(region_id)
+    regions_sql, regions_params = region_filter(region_id, f"{prefix}region_id")
+    clauses.append(regions_sql)
+    params += regions_params
     return " and ".join(clauses), params
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from expectations.batch import Batch, MissingTableError, format_number
+from expectations.batch import Batch, MissingTableError, RegionIds, format_number
 from expectations.result import FailedExpectation, SuiteResult
 
 # Suite name -> module under expectations.suites, and the keyword it passes to `build`.
@@ -42,7 +42,7 @@ def run_suite(
     db_path: Path,
     *,
     year: int | None = None,
-    region_id: str | None = None,
+    region_id: RegionIds = None,
     docs_dir: Path | None = None,
 ) -> SuiteResult:
     """Validate one suite against the warehouse at `db_path`.

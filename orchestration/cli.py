@@ -32,8 +32,10 @@ def ensure_environment() -> Path:
     """A persistent DAGSTER_HOME (runs show up later in the UI) with telemetry off."""
     import dagster as dg
 
-    # Partitioned asset checks are "preview" in Dagster 1.13; the warning means nothing to users.
+    # Preview and beta APIs (partition mappings) are stable enough here; the warnings mean nothing
+    # to users.
     warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
@@ -125,7 +127,14 @@ class RunSummary:
     log_path: Path | None = None
 
 
-def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = None) -> RunSummary:
+def run_job(
+    job_name: str,
+    partition: str | None,
+    tags: dict[str, str] | None = None,
+    label: str | None = None,
+) -> RunSummary:
+    """Run a job in this process. `partition` is a key; a range of keys comes as run tags, with
+    `label` to show for it."""
     import dagster as dg
 
     from orchestration.definitions import defs
@@ -134,7 +143,8 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
     instance = dg.DagsterInstance.get()
     for run_id in recover_interrupted_runs(instance):
         click.echo(f"  ! avbrutt kjøring {run_id} markert som feilet, låsen frigitt", err=True)
-    click.echo(f"\n{job_name}" + (f" [{partition}]" if partition else ""), err=True)
+    label = label or partition
+    click.echo(f"\n{job_name}" + (f" [{label}]" if label else ""), err=True)
     loggers = {"loggers": {"progress": {}}}
     # dbt's own console output goes to a log file; the terminal gets one line per step.
     log_path = Path(os.environ["DAGSTER_HOME"]) / "logs" / f"{job_name}.log"
@@ -151,10 +161,11 @@ def run_job(job_name: str, partition: str | None, tags: dict[str, str] | None = 
             },
             raise_on_error=False,
         )
-    summary = RunSummary(job_name, partition, result.success, time.monotonic() - started)
+    summary = RunSummary(job_name, label, result.success, time.monotonic() - started)
     summary.log_path = log_path
-    for event in result.get_asset_materialization_events():
-        summary.materialized.append(event.asset_key.to_user_string())
+    # A run over a range materialises each asset once per region-year: count assets once.
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    summary.materialized = sorted(materialized)
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
         if evaluation.passed:
@@ -221,17 +232,31 @@ def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
 def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     """Materialise a year's assets through Dagster and print a summary."""
     ensure_environment()
+    from orchestration.defs.common.partitions import REGION_IDS, year_range_tags, year_region_key
+    from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG
+
+    if region_id is not None and region_id not in REGION_IDS:
+        raise click.BadParameter(
+            f"{region_id} er ikke en region. Regionene er: {', '.join(REGION_IDS)}.",
+            param_hint="--region",
+        )
     summaries = []
     if not skip_ssb:
         summaries.append(run_job("ssb_population_job", None))
-    if all(s.success for s in summaries):
-        from orchestration.defs.common.partitions import REGION_TAG
-
-        tags = {REGION_TAG: region_id} if region_id else None
-        for year in sorted(years):
-            summaries.append(run_job("yearly_pipeline_job", str(year), tags))
-            if not summaries[-1].success:
-                break  # a later year compares with this one: stop at the first failure
+    for year in sorted(years) if all(s.success for s in summaries) else []:
+        # One run over the year's region-years (one region, or the range of all), then the
+        # county's files for the year, which read every region.
+        inline = {COUNTY_INLINE_TAG: "true"}
+        if region_id:
+            key = str(year_region_key(year, region_id))
+            summaries.append(run_job("yearly_pipeline_job", key, inline))
+        else:
+            tags = {**year_range_tags(year), **inline}
+            summaries.append(run_job("yearly_pipeline_job", None, tags, f"{year}, alle regioner"))
+        if summaries[-1].success:
+            summaries.append(run_job("county_reports_job", str(year)))
+        if not summaries[-1].success:
+            break  # a later year compares with this one: stop at the first failure
     print_summary(summaries, sorted(years))
     if not all(s.success for s in summaries):
         sys.exit(1)

@@ -17,9 +17,11 @@ from orchestration.defs.reports.schedules import (
     activity_plan_schedule,
     annual_report_job,
     annual_report_schedule,
+    county_reports_job,
     payout_august_schedule,
     payout_january_schedule,
     payout_job,
+    region_years_built_sensor,
     yearly_pipeline_job,
 )
 from orchestration.defs.ssb.assets import raw_ssb__population
@@ -41,6 +43,7 @@ defs = dg.Definitions(
         payout_job,
         annual_report_job,
         activity_plan_job,
+        county_reports_job,
     ],
     schedules=[
         ssb_population_schedule,
@@ -49,7 +52,7 @@ defs = dg.Definitions(
         annual_report_schedule,
         activity_plan_schedule,
     ],
-    sensors=[landing_sensor, run_failure_sensor],
+    sensors=[landing_sensor, region_years_built_sensor, run_failure_sensor],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource},
     loggers={"progress": progress_logger, "console": dg.colored_console_logger},
     # One process: a step costs ~30 ms in process against ~2 s in a subprocess, and DuckDB has a

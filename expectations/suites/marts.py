@@ -12,7 +12,15 @@ import duckdb
 import great_expectations.expectations as gxe
 
 from expectations import thresholds as t
-from expectations.batch import Batch, fetch_frame, format_number, partition_filter, require_table
+from expectations.batch import (
+    Batch,
+    RegionIds,
+    fetch_frame,
+    format_number,
+    partition_filter,
+    region_filter,
+    require_table,
+)
 
 FUNDING = "marts.fct_funding"
 PAYOUTS = "marts.fct_payouts"
@@ -25,7 +33,7 @@ def build(
     *,
     mart: str,
     year: int | None = None,
-    region_id: str | None = None,
+    region_id: RegionIds = None,
 ) -> list[Batch]:
     if mart == "funding":
         return _funding_batches(con, year, region_id)
@@ -38,7 +46,7 @@ def build(
 
 
 def _funding_batches(
-    con: duckdb.DuckDBPyConnection, year: int | None, region_id: str | None
+    con: duckdb.DuckDBPyConnection, year: int | None, region_id: RegionIds
 ) -> list[Batch]:
     for table in (FUNDING, PAYOUTS):
         require_table(con, table)
@@ -256,7 +264,7 @@ def _is_integer(data_type: str) -> bool:
 
 
 def _kpi_batches(
-    con: duckdb.DuckDBPyConnection, year: int | None, region_id: str | None
+    con: duckdb.DuckDBPyConnection, year: int | None, region_id: RegionIds
 ) -> list[Batch]:
     for table in (REGION_KPIS, REGIONS):
         require_table(con, table)
@@ -353,13 +361,12 @@ def _kpi_batches(
     ]
 
 
-def _expected_region_years(con: duckdb.DuckDBPyConnection, year: int | None, region_id: str | None):
+def _expected_region_years(con: duckdb.DuckDBPyConnection, year: int | None, region_id: RegionIds):
     """Every region whose agreement is in force in a checked year, with its KPI row count.
 
     The checked years are `year`, or every year fct_region_kpis or fct_funding holds.
     """
-    region_clause = "true" if region_id is None else "r.region_id = ?"
-    region_params: list[object] = [] if region_id is None else [region_id]
+    region_clause, region_params = region_filter(region_id, "r.region_id")
     if year is not None:
         years_sql, years_params = "select ? as year", [year]
     else:

@@ -24,6 +24,7 @@ from expectations import raw_columns
 from expectations import thresholds as t
 from expectations.batch import (
     Batch,
+    RegionIds,
     fetch_frame,
     format_number,
     partition_filter,
@@ -58,7 +59,7 @@ def build(
     *,
     kind: str,
     year: int | None = None,
-    region_id: str | None = None,
+    region_id: RegionIds = None,
 ) -> list[Batch]:
     table = f"raw.{kind}"
     for needed in (table, "raw.load_log", "raw.quarantine"):
@@ -161,7 +162,7 @@ def _partition_frame(
     required: list[_Required],
     checks: _KindChecks,
     year: int | None,
-    region_id: str | None,
+    region_id: RegionIds,
 ):
     where, params = partition_filter(year, region_id)
     aggregates = ["count(*) as row_count"]
@@ -233,7 +234,7 @@ def _sample_frame(
     codes: dict[str, tuple[str, ...]],
     checks: _KindChecks,
     year: int | None,
-    region_id: str | None,
+    region_id: RegionIds,
 ):
     where, params = partition_filter(year, region_id)
     columns = {name: _quote(name) for name in codes} | checks.sample_sql

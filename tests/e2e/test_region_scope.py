@@ -1,4 +1,5 @@
-"""`etablerer run --region R` rebuilds one region-year alone; other regions stay as they were.
+"""`etablerer run --region R` rebuilds one region-year partition (`R|2026`) alone; other regions'
+raw rows, marts and annual reports stay as they were, and the county's files for the year follow.
 Meanwhile an analyst holds the published BI copy open, and never blocks or sees a half state."""
 
 import shutil
@@ -63,6 +64,8 @@ def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
     drop_last_activities(operators / REGION / "2026" / "activities.csv", 50)
     db_path = root / "warehouse" / "etablerer.duckdb"
     raw_before, kpis_before = region_rows(db_path, RAW_SQL), region_rows(db_path, KPI_SQL)
+    reports = root / "reports" / "2026"
+    reports_before = {p.name: p.stat().st_mtime_ns for p in reports.glob("arsrapport_*")}
 
     published = root / "warehouse" / "published" / "etablerer_bi.duckdb"
     reader = subprocess.Popen(
@@ -77,6 +80,8 @@ def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
         completed = run_etablerer(["run", "--year", "2026", "--region", REGION, "--skip-ssb"], env)
         # The run succeeded although the BI copy was held open the whole time...
         assert completed.returncode == 0, completed.stdout + completed.stderr
+        assert f"yearly_pipeline_job [{REGION}|2026]: OK" in completed.stdout
+        assert "county_reports_job [2026]: OK" in completed.stdout
         assert "✔ published_warehouse" in completed.stderr
         # ...the open connection still sees the old snapshot, and a reopen sees the new one.
         assert ask(reader, "query") == old
@@ -96,3 +101,16 @@ def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
     (before,), (after,) = raw_before[REGION], raw_after[REGION]
     assert after[3] == before[3] - 50  # the corrected file replaced exactly its partition
     assert kpis_after[REGION] != kpis_before[REGION]
+    # Only the region's own annual report was written again.
+    reports_after = {p.name: p.stat().st_mtime_ns for p in reports.glob("arsrapport_*")}
+    assert {name for name in reports_after if reports_after[name] != reports_before[name]} == {
+        f"arsrapport_{REGION}_2026.html",
+        f"arsrapport_{REGION}_2026.pdf",
+    }
+
+
+def test_an_unknown_region_is_refused_with_the_known_ones(tmp_path):
+    completed = run_etablerer(["run", "--region", "atlantis"], isolated_env(tmp_path))
+    assert completed.returncode == 2
+    assert "atlantis er ikke en region" in completed.stderr
+    assert "hallingdal" in completed.stderr

@@ -42,7 +42,8 @@ def test_run_writes_the_warehouse_and_prints_a_summary(pipeline):
     assert db_path.is_file()
     out = pipeline["completed"].stdout
     assert "=== Oppsummering ===" in out
-    assert "yearly_pipeline_job [2026]: OK" in out
+    assert "yearly_pipeline_job [2026, alle regioner]: OK" in out
+    assert "county_reports_job [2026]: OK" in out
     assert f"Datavarehus: {db_path}" in out
 
 

@@ -6,6 +6,13 @@ Update on purpose with `pytest tests/orchestration/test_defs_snapshot.py --snaps
 import dagster as dg
 
 
+def partitioning(partitions_def: dg.PartitionsDefinition | None) -> str:
+    """`year × region`, `year`, or `none`."""
+    if isinstance(partitions_def, dg.MultiPartitionsDefinition):
+        return " × ".join(sorted(partitions_def.partition_dimension_names, reverse=True))
+    return "year" if partitions_def is not None else "none"
+
+
 def describe_definitions(defs: dg.Definitions) -> dict:
     graph = defs.resolve_asset_graph()
     checks = []
@@ -13,9 +20,14 @@ def describe_definitions(defs: dg.Definitions) -> dict:
         spec = graph.get_check_spec(check_key)
         checks.append({"check": check_key.to_user_string(), "blocking": spec.blocking})
     return {
-        "assets": sorted(k.to_user_string() for k in graph.get_all_asset_keys()),
+        "assets": sorted(
+            (k.to_user_string(), partitioning(graph.get(k).partitions_def))
+            for k in graph.get_all_asset_keys()
+        ),
         "checks": checks,
-        "jobs": sorted(job.name for job in defs.resolve_all_job_defs()),
+        "jobs": sorted(
+            (job.name, partitioning(job.partitions_def)) for job in defs.resolve_all_job_defs()
+        ),
         "schedules": sorted(
             (s.name, s.cron_schedule, s.execution_timezone, s.job_name) for s in defs.schedules
         ),

@@ -1,4 +1,5 @@
-"""Schedule ticks on the agreement's dates ask for the right year."""
+"""Schedule ticks on the agreement's dates ask for every region of the right year, in one run;
+when that run succeeds, the county's files for the year follow."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -34,8 +35,73 @@ def test_tick_requests_the_expected_year(repository, schedules, name, tick, part
     schedule = schedules[name]
     context = dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repository)
     (request,) = schedule.evaluate_tick(context).run_requests
-    assert request.partition_key == partition
+    # One run over the range of region-years: every region of the year, dbt started once.
+    assert request.tags["dagster/asset_partition_range_start"] == f"drammensregionen|{partition}"
+    assert request.tags["dagster/asset_partition_range_end"] == f"ringeriksregionen|{partition}"
+    job = repository.get_job(schedule.job_name)
+    keys = job.partitions_def.get_partition_keys_in_range(
+        dg.PartitionKeyRange(
+            request.tags["dagster/asset_partition_range_start"],
+            request.tags["dagster/asset_partition_range_end"],
+        )
+    )
+    assert {k.keys_by_dimension["year"] for k in keys} == {partition}
+    assert len(keys) == 5  # the five regions
     assert schedule.execution_timezone == "Europe/Oslo"
+
+
+def succeeded(repository, job_name: str, tags: dict[str, str]) -> dg.RunStatusSensorContext:
+    """The context region_years_built_sensor sees when a run of `job_name` has succeeded."""
+    instance = dg.DagsterInstance.ephemeral()
+    run = instance.create_run_for_job(repository.get_job(job_name), tags=tags)
+    success = dg.DagsterEvent(
+        event_type_value=dg.DagsterEventType.RUN_SUCCESS.value, job_name=job_name
+    )
+    return dg.build_run_status_sensor_context(
+        sensor_name="region_years_built_sensor",
+        dagster_instance=instance,
+        dagster_run=run,
+        dagster_event=success,
+        repository_def=repository,
+    )
+
+
+@pytest.mark.parametrize(
+    ("job_name", "tags", "county_assets"),
+    [
+        ("payout_job", {"dagster/partition": "hallingdal|2026"}, {"payout_files"}),
+        (
+            "yearly_pipeline_job",
+            {
+                "dagster/asset_partition_range_start": "drammensregionen|2026",
+                "dagster/asset_partition_range_end": "ringeriksregionen|2026",
+            },
+            {"county_overview", "payout_files", "activity_plan_review", "published_warehouse"},
+        ),
+        (
+            "activity_plan_job",
+            {"dagster/partition": "midt_buskerud|2027"},
+            {"activity_plan_review"},
+        ),
+    ],
+)
+def test_county_files_follow_a_successful_region_year_run(
+    repository, job_name, tags, county_assets
+):
+    from orchestration.defs.reports.schedules import region_years_built_sensor
+
+    request = region_years_built_sensor(succeeded(repository, job_name, tags))
+    year = (tags.get("dagster/partition") or tags["dagster/asset_partition_range_end"])[-4:]
+    assert request.partition_key == year
+    assert {k.to_user_string() for k in request.asset_selection} == county_assets
+
+
+def test_runs_that_build_their_county_files_themselves_are_left_alone(repository):
+    from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG, region_years_built_sensor
+
+    tags = {"dagster/partition": "hallingdal|2026", COUNTY_INLINE_TAG: "true"}
+    context = succeeded(repository, "yearly_pipeline_job", tags)
+    assert isinstance(region_years_built_sensor(context), dg.SkipReason)
 
 
 def test_schedules_fire_before_payouts_and_after_deadlines(schedules):

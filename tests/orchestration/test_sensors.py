@@ -41,15 +41,17 @@ def test_sensor_requests_the_region_year_run(tmp_path, monkeypatch, dbt_manifest
     monkeypatch.setenv("ETABLERER_LANDING_DIR", str(tmp_path))
     drop_file(tmp_path, "hallingdal", 2026, "clients.csv", age_s=SETTLE_SECONDS + 5)
     drop_file(tmp_path, "hallingdal", 1999, "clients.csv", age_s=SETTLE_SECONDS + 5)
+    drop_file(tmp_path, "atlantis", 2026, "clients.csv", age_s=SETTLE_SECONDS + 5)
     first = landing_sensor(dg.build_sensor_context(cursor=None, definitions=defs))
     assert first.run_requests == []
     second = landing_sensor(dg.build_sensor_context(cursor=first.cursor, definitions=defs))
-    (request,) = second.run_requests  # 1999 is not a report year
-    assert request.partition_key == "2026"
-    assert request.tags["etablerer/region"] == "hallingdal"
+    (request,) = second.run_requests  # 1999 is not a report year, atlantis not a region
+    assert request.partition_key == dg.MultiPartitionKey({"year": "2026", "region": "hallingdal"})
+    assert str(request.partition_key) == "hallingdal|2026"
     config = request.run_config["ops"]["raw_operators"]["config"]
     assert config == {"source_dir": str(tmp_path)}
     assert set(json.loads(second.cursor)) == {
         "hallingdal/2026/clients.csv",
         "hallingdal/1999/clients.csv",
+        "atlantis/2026/clients.csv",
     }

@@ -1,4 +1,4 @@
-"""dbt models as Dagster assets, one asset per model, partitioned by report year."""
+"""dbt models as Dagster assets, one asset per model, partitioned by year × region."""
 
 import json
 from collections.abc import Mapping
@@ -7,7 +7,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.common.partitions import report_year_partitions, run_region
+from orchestration.defs.common.partitions import RegionYearScope, year_region_partitions
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL
 from orchestration.defs.dbt.resources import dbt_project
 
@@ -30,15 +30,17 @@ class EtablererDbtTranslator(DagsterDbtTranslator):
 
 
 def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
-    """The partition's year, and the run's region when the run is scoped to one."""
-    region = run_region(context)
-    return {"year": int(context.partition_key), **({"region_id": region} if region else {})}
+    """The run's year, and its regions unless it builds them all: one dbt build for the whole
+    range of region-years, so dbt starts once per run, not once per region."""
+    scope = RegionYearScope.from_keys(context.partition_keys)
+    regions = scope.region_filter
+    return {"year": scope.year, **({"region_id": regions} if regions else {})}
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
-    partitions_def=report_year_partitions,
+    partitions_def=year_region_partitions,
     dagster_dbt_translator=EtablererDbtTranslator(),
     pool=DUCKDB_WRITER_POOL,
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion import operators, paths
-from orchestration.defs.common.partitions import report_year_partitions, run_region
+from orchestration.defs.common.partitions import RegionYearScope, year_region_partitions
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 
 OPERATOR_KINDS: tuple[str, ...] = operators.KINDS
@@ -20,9 +20,8 @@ def operator_asset_key(table: str) -> dg.AssetKey:
 
 
 class OperatorRecordsConfig(dg.Config):
-    """Where the year's files are: `<source_dir>/<region_id>/<year>/<kind>.csv|xlsx`.
-    Unset: ETABLERER_OPERATOR_DIR, else the bundled sample. The run tag `etablerer/region` limits
-    the load to one region."""
+    """Where the files are: `<source_dir>/<region_id>/<year>/<kind>.csv|xlsx`.
+    Unset: ETABLERER_OPERATOR_DIR, else the bundled sample."""
 
     source_dir: str | None = None
 
@@ -44,26 +43,25 @@ def _source_dir(config: OperatorRecordsConfig) -> Path:
         )
         for table in (*OPERATOR_KINDS, *BOOKKEEPING_TABLES)
     ],
-    partitions_def=report_year_partitions,
+    partitions_def=year_region_partitions,
     pool=DUCKDB_WRITER_POOL,
 )
 def raw_operators(
     context: dg.AssetExecutionContext, config: OperatorRecordsConfig, warehouse: WarehouseResource
 ):
-    year = int(context.partition_key)
+    scope = RegionYearScope.from_keys(context.partition_keys)
+    year = scope.year
     source_dir = _source_dir(config)
-    region = run_region(context)
-    region_dirs = sorted(
-        d.parent
-        for d in source_dir.glob(f"*/{year}")
-        if d.is_dir() and (region is None or d.parent.name == region)
-    )
     per_kind: dict[str, list] = defaultdict(list)
-    for region_dir in region_dirs:
+    for region_id in scope.region_ids:
+        folder = source_dir / region_id / str(year)
+        if not folder.is_dir():
+            context.log.warning(f"{region_id}/{year}: ingen filer i {folder}; ingenting lastet.")
+            continue
         results = operators.ingest_directory(
             warehouse.db_path,
-            region_dir / str(year),
-            region_id=region_dir.name,
+            folder,
+            region_id=region_id,
             year=year,
             archive_dir=warehouse.archive_dir / "operators",
         )

@@ -1,5 +1,6 @@
 """Landing-folder sensor: an operator drops a file in data/landing/<region_id>/<year>/; once the
-file has stopped changing, it is ingested and everything downstream of that year is rebuilt."""
+file has stopped changing, that region-year is ingested and everything downstream of it rebuilt;
+the other regions stay as they were."""
 
 import json
 import time
@@ -8,7 +9,13 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion import paths
-from orchestration.defs.common.partitions import REGION_TAG, report_year_partitions
+from orchestration.defs.common.partitions import (
+    COUNTY_YEAR_ASSETS,
+    REGION_IDS,
+    report_year_partitions,
+    year_region_key,
+    year_region_partitions,
+)
 from orchestration.defs.operators.assets import raw_operators
 
 # A file must keep its size and mtime for this long before it is taken: operators copy large
@@ -18,8 +25,9 @@ ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".txt"}
 
 operator_records_job = dg.define_asset_job(
     name="operator_records_job",
-    selection=dg.AssetSelection.assets(raw_operators).downstream(),
-    partitions_def=report_year_partitions,
+    # The county's year-level files follow through region_years_built_sensor.
+    selection=dg.AssetSelection.assets(raw_operators).downstream() - COUNTY_YEAR_ASSETS,
+    partitions_def=year_region_partitions,
     description="Laster en regions filer for et år og bygger alt som avhenger av dem.",
 )
 
@@ -60,14 +68,20 @@ def landing_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         if year not in valid_years:
             context.log.warning(f"{path}: {year} er ikke et rapportår; filen ble ikke tatt inn.")
             continue
+        if region_id not in REGION_IDS:
+            context.log.warning(
+                f"{path}: {region_id} er ikke en region i avtalen ({', '.join(REGION_IDS)}); "
+                "filen ble ikke tatt inn."
+            )
+            continue
         stat = path.stat()
         run_requests.append(
             dg.RunRequest(
                 # Same file, same content: one run only.
                 run_key=f"{region_id}/{year}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}",
-                partition_key=year,
+                partition_key=year_region_key(year, region_id),
                 run_config={"ops": {"raw_operators": {"config": {"source_dir": str(landing_dir)}}}},
-                tags={REGION_TAG: region_id, "etablerer/file": path.name},
+                tags={"etablerer/file": path.name},
             )
         )
     return dg.SensorResult(run_requests=run_requests, cursor=json.dumps(state))

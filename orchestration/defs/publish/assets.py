@@ -3,7 +3,11 @@
 import dagster as dg
 
 from deliverables import publish
-from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.partitions import (
+    ALL_REGIONS_OF_YEAR,
+    COUNTY_YEAR_TAGS,
+    report_year_partitions,
+)
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 from orchestration.defs.dbt.assets import dbt_models
 from orchestration.defs.dbt.resources import dbt_project
@@ -20,8 +24,9 @@ MART_KEYS = sorted(
     key="published_warehouse",
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    deps=MART_KEYS,
+    deps=[dg.AssetDep(key, partition_mapping=ALL_REGIONS_OF_YEAR) for key in MART_KEYS],
     partitions_def=report_year_partitions,
+    tags=COUNTY_YEAR_TAGS,
     pool=DUCKDB_WRITER_POOL,
     description=(
         "Skrivebeskyttet BI-kopi av marts (published/etablerer_bi.duckdb og Parquet) for Power BI, "

@@ -1,14 +1,17 @@
 """GX suites (expectations/) as blocking asset checks. A failed suite stops everything downstream
-of its asset in the run, so no report is built from data that failed its checks."""
+of its asset in the run, so no report is built from data that failed its checks.
+
+A check covers the region-years its run builds (one region, or every region of the year, in one
+suite run): it is not partitioned itself, and its metadata says which region-years it checked."""
 
 import dagster as dg
 
 import expectations
-from orchestration.defs.common.partitions import REGION_TAG, report_year_partitions
+from orchestration.defs.common.partitions import RegionYearScope
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 from orchestration.defs.operators.assets import OPERATOR_KINDS
 
-# suite name -> (checked asset, other assets the suite reads, partitioned by year?)
+# suite name -> (checked asset, other assets the suite reads, partitioned by year × region?)
 SUITE_TARGETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "raw_ssb__population": ("raw_ssb__population", (), False),
     **{
@@ -29,20 +32,22 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
         description=f"Great Expectations-suite `{suite_name}` (blokkerende).",
         blocking=True,
         additional_deps=list(reads),
-        partitions_def=report_year_partitions if partitioned else None,
         # Readers need the file free of writers too: DuckDB allows a writer or readers.
         pool=DUCKDB_WRITER_POOL,
     )
     def _gx_check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-        year = int(context.partition_key) if partitioned else None
+        scope = RegionYearScope.of_run(context.run) if partitioned else None
         result = expectations.run_suite(
             suite_name,
             warehouse.db_path,
-            year=year,
-            region_id=context.run.tags.get(REGION_TAG),
+            year=scope.year if scope else None,
+            region_id=scope.region_filter if scope else None,
             docs_dir=warehouse.gx_docs_dir / context.run.run_id,
         )
         metadata = dict(result.as_metadata())
+        if scope is not None:
+            metadata["year"] = scope.year
+            metadata["regions"] = dg.MetadataValue.json(list(scope.region_ids))
         if result.docs_path is not None:
             metadata["data_docs"] = dg.MetadataValue.path(str(result.docs_path))
         if result.failed:

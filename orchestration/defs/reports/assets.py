@@ -1,12 +1,19 @@
-"""Deliverables built from the marts after their checks pass: annual reports, the county
-overview, payout files and the activity-plan review sheet, under reports/<year>/."""
+"""Deliverables built from the marts after their checks pass, under reports/<year>/: the annual
+report of each region-year, and the county's year-level files (county overview, payout files,
+activity-plan review), which read every region of their year."""
 
 import dagster as dg
 
 from deliverables import annual_report, county_overview, index, payouts, plan_review
 from deliverables.marts import region_names
 from deliverables.quality import CheckStatus
-from orchestration.defs.common.partitions import report_year_partitions
+from orchestration.defs.common.partitions import (
+    ALL_REGIONS_OF_YEAR,
+    COUNTY_YEAR_TAGS,
+    RegionYearScope,
+    report_year_partitions,
+    year_region_partitions,
+)
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 
 # Every mart a report reads: its checks (GX suites and dbt tests) gate the report.
@@ -31,11 +38,23 @@ def _metadata_int(metadata: dict, key: str) -> int | None:
     return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
 
 
+def _covers(metadata: dict, year: int, region_ids: tuple[str, ...]) -> bool:
+    """Whether a check result covers the year and regions (SSB's check covers every year)."""
+    checked_year = _metadata_int(metadata, "year")
+    if checked_year is None:
+        return "regions" not in metadata
+    checked_regions = getattr(metadata.get("regions"), "value", None) or []
+    return checked_year == year and set(region_ids) <= set(checked_regions)
+
+
 def check_statuses(
-    context: dg.AssetExecutionContext, asset_names: list[str], partition: str
+    context: dg.AssetExecutionContext,
+    asset_names: list[str],
+    year: int,
+    region_ids: tuple[str, ...] = (),
 ) -> list[CheckStatus]:
-    """The latest result of every check on `asset_names` for this year (or unpartitioned), from
-    the Dagster instance, so the report can print which checks passed."""
+    """The latest result of every check on `asset_names` that covered this year and these regions,
+    from the Dagster instance, so the report can print which checks passed."""
     keys = {dg.AssetKey(name) for name in asset_names}
     # The job's asset graph holds every check in the code location (no repository in a step).
     graph = context.job_def.asset_layer.asset_graph
@@ -44,41 +63,38 @@ def check_statuses(
     for check_key in sorted(graph.asset_check_keys, key=lambda k: (k.asset_key.path, k.name)):
         if check_key.asset_key not in keys:
             continue
-        history = storage.get_asset_check_execution_history(check_key, limit=25)
-        record = next(
-            (
-                r
-                for r in history
-                if r.partition in (partition, None) and r.status.value in ("SUCCEEDED", "FAILED")
-            ),
-            None,
-        )
-        evaluated = successful = None
-        if record is not None and record.event is not None and record.event.dagster_event:
-            evaluation = record.event.dagster_event.event_specific_data
-            metadata = dict(getattr(evaluation, "metadata", None) or {})
-            evaluated = _metadata_int(metadata, "evaluated_expectations")
-            successful = _metadata_int(metadata, "successful_expectations")
+        record, metadata = None, {}
+        for candidate in storage.get_asset_check_execution_history(check_key, limit=100):
+            event = candidate.event.dagster_event if candidate.event else None
+            if candidate.status.value not in ("SUCCEEDED", "FAILED") or event is None:
+                continue
+            evaluation = event.event_specific_data
+            candidate_metadata = dict(getattr(evaluation, "metadata", None) or {})
+            if _covers(candidate_metadata, year, region_ids):
+                record, metadata = candidate, candidate_metadata
+                break
         statuses.append(
             CheckStatus(
                 name=check_key.name,
                 asset=check_key.asset_key.to_user_string(),
                 passed=None if record is None else record.status.value == "SUCCEEDED",
-                evaluated=evaluated,
-                successful=successful,
+                evaluated=_metadata_int(metadata, "evaluated_expectations"),
+                successful=_metadata_int(metadata, "successful_expectations"),
             )
         )
     return statuses
 
 
 def report_asset(key: str, kinds: set[str], deps: list[str], description: str):
-    """A yearly report: group `reports`, the warehouse pool, gated by its marts' checks."""
+    """A county report for a year: group `reports`, the warehouse pool, gated by its marts'
+    checks, reading every region of the year."""
     return dg.asset(
         key=key,
         group_name="reports",
         kinds=kinds,
-        deps=deps,
+        deps=[dg.AssetDep(dep, partition_mapping=ALL_REGIONS_OF_YEAR) for dep in deps],
         partitions_def=report_year_partitions,
+        tags=COUNTY_YEAR_TAGS,
         pool=DUCKDB_WRITER_POOL,
         description=description,
     )
@@ -89,22 +105,27 @@ def _index(warehouse: WarehouseResource, year: int) -> str:
     return str(path)
 
 
-@report_asset(
-    "annual_reports",
-    {"html", "pdf"},
-    REPORT_MARTS,
-    "Årsrapport per region (HTML og PDF) under reports/<år>/.",
+@dg.asset(
+    key="annual_reports",
+    group_name="reports",
+    kinds={"html", "pdf"},
+    deps=REPORT_MARTS,
+    partitions_def=year_region_partitions,
+    pool=DUCKDB_WRITER_POOL,
+    description="Årsrapport per region og år (HTML og PDF) under reports/<år>/.",
 )
 def annual_reports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
-    year = int(context.partition_key)
-    checks = check_statuses(context, REPORT_MARTS, context.partition_key)
+    scope = RegionYearScope.from_keys(context.partition_keys)
+    year = scope.year
+    checks = check_statuses(context, REPORT_MARTS, year, scope.region_ids)
     rendered = annual_report.render_annual_reports(
-        warehouse.db_path, year, warehouse.reports_dir, checks=checks
+        warehouse.db_path, year, warehouse.reports_dir, checks=checks, regions=scope.region_ids
     )
     return dg.MaterializeResult(
         metadata={
+            "regions": dg.MetadataValue.json(list(scope.region_ids)),
             "reports": len(rendered),
             "checks_passed": sum(1 for c in checks if c.passed),
             "checks": len(checks),
@@ -127,7 +148,7 @@ def county_overview_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     year = int(context.partition_key)
-    checks = check_statuses(context, REPORT_MARTS, context.partition_key)
+    checks = check_statuses(context, REPORT_MARTS, year)
     rendered = county_overview.render_county_overview(
         warehouse.db_path, year, warehouse.reports_dir, checks=checks
     )

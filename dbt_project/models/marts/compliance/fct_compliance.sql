@@ -471,10 +471,7 @@ final as (
         cast(explanation as varchar) as explanation,
         cast(subject_id as varchar) as subject_id
     from unioned
-    where year = {{ var('year') | int }}
-    {%- if var('region_id', none) %}
-        and region_id = '{{ var("region_id") }}'
-    {%- endif %}
+    where {{ year_partition_filter() }}
 )
 
 select * from final
