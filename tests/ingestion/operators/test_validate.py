@@ -98,3 +98,48 @@ def test_detect_kind_from_norwegian_names() -> None:
     assert detect_kind(Path("kurs.csv")) == "courses"
     assert detect_kind(Path("regnskap_budsjett.csv")) == "finance"
     assert detect_kind(Path("brukerundersøkelse.csv")) == "survey_responses"
+
+
+def test_values_parsed_once_per_distinct_value_equal_the_per_row_parse() -> None:
+    """Dates, amounts, codes and the like are parsed per distinct value and looked up; the
+    result must be what the same expressions give row by row, blanks and nulls included."""
+    import polars as pl
+
+    from ingestion.operators.contract import load_contract
+    from ingestion.operators.validation import (
+        _PARSED_BY_DISTINCT_VALUE,
+        _blank_to_null,
+        _parse,
+        _parse_distinct,
+    )
+
+    values = [
+        None, "", "  ", "ja", " Nei ", "x", "15.03.2025", "2025-03-15 00:00:00", "31.02.2025",
+        "1,5", " 1 234,50 ", "1.234,5", "-3", "1990", "1990.0", "3305", "0301", "62.010",
+        "Veiledning", "næringsfaglig vurdering", "K", "1-5", "0-10", "abc", "1,5", None, "ja",
+    ]  # fmt: skip
+    frame = pl.DataFrame({"value": values}, schema={"value": pl.String})
+    fields = [
+        f
+        for schema in load_contract().schemas.values()
+        for f in schema.fields
+        if f.type in _PARSED_BY_DISTINCT_VALUE
+    ]
+    assert {f.type for f in fields} == _PARSED_BY_DISTINCT_VALUE
+    for f in fields:
+        raw = _blank_to_null(pl.col("value"))
+        parsed, ok, _ = _parse(f, raw, 2025)
+        per_row = frame.select(
+            raw.alias("raw"),
+            parsed.alias("parsed"),
+            (ok if ok is not None else pl.lit(True)).alias("ok"),
+        )
+        looked_up = frame.rename({"value": f.name}).select(
+            _parse_distinct(frame.get_column("value"), f, 2025).alias("s")
+        )
+        looked_up = looked_up.unnest("s")
+        # Where the value is null nothing is looked up; the per-row `ok` is never read there.
+        present = per_row.get_column("raw").is_not_null()
+        assert looked_up.filter(present).equals(per_row.filter(present)), (f.name, f.type)
+        assert looked_up.filter(~present).get_column("parsed").null_count() == (~present).sum()
+        assert per_row.filter(~present).get_column("parsed").null_count() == (~present).sum()
