@@ -99,6 +99,12 @@ def _quiet_gx() -> None:
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
 
 
+def import_gx() -> None:
+    """Import GX, quietly: the first import takes about 5 s."""
+    _quiet_gx()
+    import great_expectations  # noqa: F401
+
+
 def validate_batches(
     suite_name: str, batches: list[Batch], *, docs_dir: Path | None = None
 ) -> SuiteResult:

@@ -231,6 +231,16 @@ def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
 @click.option("--skip-ssb", is_flag=True, help="Ikke last SSB-folketall på nytt.")
 def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     """Materialise a year's assets through Dagster and print a summary."""
+    from expectations.worker import start_worker, stop_worker
+
+    start_worker()  # GX imports on the other core while Dagster loads
+    try:
+        _run(years, region_id, skip_ssb)
+    finally:
+        stop_worker()
+
+
+def _run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     ensure_environment()
     from orchestration.defs.common.partitions import REGION_IDS, year_range_tags, year_region_key
     from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG

@@ -45,5 +45,13 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
     pool=DUCKDB_WRITER_POOL,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    args = ["build", "--vars", json.dumps(dbt_vars(context))]
+    # dbt's unit tests test the SQL on fixtures, not the data: they run in `make test`
+    # (tests/e2e/dbt), and dbt advises leaving them out of production builds.
+    args = [
+        "build",
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        json.dumps(dbt_vars(context)),
+    ]
     yield from dbt.cli(args, context=context).stream()

@@ -6,7 +6,7 @@ suite run): it is not partitioned itself, and its metadata says which region-yea
 
 import dagster as dg
 
-import expectations
+from expectations.worker import run_suite_in_worker
 from orchestration.defs.common.partitions import RegionYearScope
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 from orchestration.defs.operators.assets import OPERATOR_KINDS
@@ -37,7 +37,7 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
     )
     def _gx_check(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         scope = RegionYearScope.of_run(context.run) if partitioned else None
-        result = expectations.run_suite(
+        result = run_suite_in_worker(
             suite_name,
             warehouse.db_path,
             year=scope.year if scope else None,
