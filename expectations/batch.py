@@ -50,32 +50,38 @@ def require_table(con: duckdb.DuckDBPyConnection, qualified_name: str) -> None:
         raise MissingTableError(qualified_name)
 
 
-# One region id, several, or None for every region.
+# One year or region, several, or None for all of them.
+Years = int | Sequence[int] | None
 RegionIds = str | Sequence[str] | None
 
 
-def region_filter(region_id: RegionIds, column: str = "region_id") -> tuple[str, list[object]]:
-    """`column in (?, …)` and its parameters; `true` when every region is checked."""
-    if region_id is None:
+def as_list(value: int | str | Sequence[int] | Sequence[str] | None) -> list | None:
+    """None stays None (no filter); one value becomes a list of one."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, int | str) else list(value)
+
+
+def in_filter(column: str, value: Years | RegionIds) -> tuple[str, list[object]]:
+    """`column in (?, …)` and its parameters; `true` when `value` is None."""
+    values = as_list(value)
+    if values is None:
         return "true", []
-    regions = [region_id] if isinstance(region_id, str) else list(region_id)
-    return f"{column} in ({', '.join('?' for _ in regions)})", list(regions)
+    return f"{column} in ({', '.join('?' for _ in values)})", values
+
+
+def region_filter(region_id: RegionIds, column: str = "region_id") -> tuple[str, list[object]]:
+    return in_filter(column, region_id)
 
 
 def partition_filter(
-    year: int | None, region_id: RegionIds, alias: str = ""
+    year: Years, region_id: RegionIds, alias: str = ""
 ) -> tuple[str, list[object]]:
     """A `where` clause (always valid, `true` when unfiltered) and its parameters."""
     prefix = f"{alias}." if alias else ""
-    clauses = ["true"]
-    params: list[object] = []
-    if year is not None:
-        clauses.append(f"{prefix}year = ?")
-        params.append(year)
-    regions_sql, regions_params = region_filter(region_id, f"{prefix}region_id")
-    clauses.append(regions_sql)
-    params += regions_params
-    return " and ".join(clauses), params
+    year_sql, year_params = in_filter(f"{prefix}year", year)
+    region_sql, region_params = in_filter(f"{prefix}region_id", region_id)
+    return f"{year_sql} and {region_sql}", [*year_params, *region_params]
 
 
 def fetch_frame(

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from expectations.batch import Batch, MissingTableError, RegionIds, format_number
+from expectations.batch import Batch, MissingTableError, RegionIds, Years, format_number
 from expectations.result import FailedExpectation, SuiteResult
 
 # Suite name -> module under expectations.suites, and the keyword it passes to `build`.
@@ -41,7 +41,7 @@ def run_suite(
     name: str,
     db_path: Path,
     *,
-    year: int | None = None,
+    year: Years = None,
     region_id: RegionIds = None,
     docs_dir: Path | None = None,
 ) -> SuiteResult:

@@ -1,25 +1,32 @@
-{#- Year-partitioned marts rebuild one year (var('year')), optionally some regions
-    (var('region_id'): one id or a list of ids). -#}
+{#- Year-partitioned marts rebuild the run's years (var('year'): one year or a list of years),
+    optionally some regions (var('region_id'): one id or a list of ids). -#}
 
-{% macro region_ids() -%}
-    {%- set regions = var('region_id', none) -%}
-    {%- if regions is none or regions == '' or regions == [] -%}
+{% macro _as_list(value) -%}
+    {%- if value is none or value == '' or value == [] -%}
         {{ return(none) }}
-    {%- elif regions is string -%}
-        {{ return([regions]) }}
+    {%- elif value is string or value is number -%}
+        {{ return([value]) }}
     {%- else -%}
-        {{ return(regions | list) }}
+        {{ return(value | list) }}
     {%- endif -%}
 {%- endmacro %}
 
+{% macro region_ids() -%}
+    {{ return(_as_list(var('region_id', none))) }}
+{%- endmacro %}
+
+{% macro partition_years() -%}
+    {{ return(_as_list(var('year'))) }}
+{%- endmacro %}
+
 {% macro year_partition_filter(year_column='year', region_column='region_id') -%}
-    {{ year_column }} = {{ var('year') | int }}
+    {{ year_column }} in ({% for y in partition_years() %}{{ y | int }}{{ ", " if not loop.last }}{% endfor %})
     {%- if region_ids() and region_column %}
     and {{ region_column }} in ({% for r in region_ids() %}'{{ r }}'{{ ", " if not loop.last }}{% endfor %})
     {%- endif %}
 {%- endmacro %}
 
-{#- delete+insert key: the whole year, or (region, year) when some regions are rebuilt. -#}
+{#- delete+insert key: the run's years, or (region, year) when some regions are rebuilt. -#}
 {% macro year_partition_key(with_region=true) -%}
     {%- if with_region and region_ids() -%}
         {{ return(['region_id', 'year']) }}

@@ -15,6 +15,8 @@ from expectations import thresholds as t
 from expectations.batch import (
     Batch,
     RegionIds,
+    Years,
+    as_list,
     fetch_frame,
     format_number,
     partition_filter,
@@ -32,7 +34,7 @@ def build(
     con: duckdb.DuckDBPyConnection,
     *,
     mart: str,
-    year: int | None = None,
+    year: Years = None,
     region_id: RegionIds = None,
 ) -> list[Batch]:
     if mart == "funding":
@@ -46,7 +48,7 @@ def build(
 
 
 def _funding_batches(
-    con: duckdb.DuckDBPyConnection, year: int | None, region_id: RegionIds
+    con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionIds
 ) -> list[Batch]:
     for table in (FUNDING, PAYOUTS):
         require_table(con, table)
@@ -263,9 +265,7 @@ def _is_integer(data_type: str) -> bool:
     return data_type in {"INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT"}
 
 
-def _kpi_batches(
-    con: duckdb.DuckDBPyConnection, year: int | None, region_id: RegionIds
-) -> list[Batch]:
+def _kpi_batches(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionIds) -> list[Batch]:
     for table in (REGION_KPIS, REGIONS):
         require_table(con, table)
     columns = _kpi_columns(con)
@@ -361,14 +361,14 @@ def _kpi_batches(
     ]
 
 
-def _expected_region_years(con: duckdb.DuckDBPyConnection, year: int | None, region_id: RegionIds):
+def _expected_region_years(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionIds):
     """Every region whose agreement is in force in a checked year, with its KPI row count.
 
     The checked years are `year`, or every year fct_region_kpis or fct_funding holds.
     """
     region_clause, region_params = region_filter(region_id, "r.region_id")
     if year is not None:
-        years_sql, years_params = "select ? as year", [year]
+        years_sql, years_params = "select unnest(?::integer[]) as year", [as_list(year)]
     else:
         years_sql = (
             f"select distinct year from {REGION_KPIS} union select distinct year from {FUNDING}"

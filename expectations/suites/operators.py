@@ -25,6 +25,7 @@ from expectations import thresholds as t
 from expectations.batch import (
     Batch,
     RegionIds,
+    Years,
     fetch_frame,
     format_number,
     partition_filter,
@@ -58,7 +59,7 @@ def build(
     con: duckdb.DuckDBPyConnection,
     *,
     kind: str,
-    year: int | None = None,
+    year: Years = None,
     region_id: RegionIds = None,
 ) -> list[Batch]:
     table = f"raw.{kind}"
@@ -161,7 +162,7 @@ def _partition_frame(
     kind: str,
     required: list[_Required],
     checks: _KindChecks,
-    year: int | None,
+    year: Years,
     region_id: RegionIds,
 ):
     where, params = partition_filter(year, region_id)
@@ -233,7 +234,7 @@ def _sample_frame(
     kind: str,
     codes: dict[str, tuple[str, ...]],
     checks: _KindChecks,
-    year: int | None,
+    year: Years,
     region_id: RegionIds,
 ):
     where, params = partition_filter(year, region_id)

@@ -13,7 +13,7 @@ import duckdb
 import great_expectations.expectations as gxe
 
 from expectations import thresholds as t
-from expectations.batch import Batch, RegionIds, fetch_frame, require_table
+from expectations.batch import Batch, RegionIds, Years, fetch_frame, require_table
 
 TABLE = "raw.ssb_population"
 
@@ -64,7 +64,7 @@ order by region_code, contents_code, quarter_index
 
 
 def build(
-    con: duckdb.DuckDBPyConnection, *, year: int | None = None, region_id: RegionIds = None
+    con: duckdb.DuckDBPyConnection, *, year: Years = None, region_id: RegionIds = None
 ) -> list[Batch]:
     del year, region_id  # SSB population is not partitioned by reporting year or sub-region
     require_table(con, TABLE)

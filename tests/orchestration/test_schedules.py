@@ -90,10 +90,21 @@ def test_county_files_follow_a_successful_region_year_run(
 ):
     from orchestration.defs.reports.schedules import region_years_built_sensor
 
-    request = region_years_built_sensor(succeeded(repository, job_name, tags))
+    (request,) = region_years_built_sensor(succeeded(repository, job_name, tags))
     year = (tags.get("dagster/partition") or tags["dagster/asset_partition_range_end"])[-4:]
     assert request.partition_key == year
     assert {k.to_user_string() for k in request.asset_selection} == county_assets
+
+
+def test_a_backfill_over_two_years_asks_for_both_years_county_files(repository):
+    from orchestration.defs.reports.schedules import region_years_built_sensor
+
+    tags = {
+        "dagster/asset_partition_range_start": "drammensregionen|2025",
+        "dagster/asset_partition_range_end": "ringeriksregionen|2026",
+    }
+    requests = region_years_built_sensor(succeeded(repository, "yearly_pipeline_job", tags))
+    assert [r.partition_key for r in requests] == ["2025", "2026"]
 
 
 def test_runs_that_build_their_county_files_themselves_are_left_alone(repository):

@@ -32,6 +32,7 @@ region_partitions = dg.StaticPartitionsDefinition(REGION_IDS)
 # Year × region: operator records, the dbt models and the annual reports. One region-year rebuilds
 # alone (partition key `hallingdal|2026`); a whole year is one run over the range of all regions
 # (`drammensregionen|2026` … `ringeriksregionen|2026`), so dbt starts once, not once per region.
+# Backfills from the UI run the same way (BackfillPolicy.single_run on these assets).
 # Dagster orders the dimensions by name: keys read `<region>|<year>`.
 year_region_partitions = dg.MultiPartitionsDefinition(
     {"year": report_year_partitions, "region": region_partitions}
@@ -42,6 +43,9 @@ year_region_partitions = dg.MultiPartitionsDefinition(
 ALL_REGIONS_OF_YEAR = dg.MultiToSingleDimensionPartitionMapping(partition_dimension_name="year")
 COUNTY_YEAR_TAGS = {"etablerer/scope": "county-year"}
 COUNTY_YEAR_ASSETS = dg.AssetSelection.tag("etablerer/scope", "county-year")
+
+
+ONE_RUN_PER_BACKFILL = dg.BackfillPolicy.single_run()
 
 
 def year_region_key(year: int | str, region_id: str) -> dg.MultiPartitionKey:
@@ -58,9 +62,10 @@ def year_range_tags(year: int | str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class RegionYearScope:
-    """The region-years one run builds: one year, some or all regions."""
+    """The region-years one run builds: some or all regions, in one or more years. A range of
+    partition keys is a rectangle (years × regions); dbt builds it in one command."""
 
-    year: int
+    years: tuple[int, ...]
     region_ids: tuple[str, ...]
 
     @property
@@ -69,24 +74,24 @@ class RegionYearScope:
 
     @property
     def region_filter(self) -> list[str] | None:
-        """None for the whole year, else the regions to rebuild (dbt var, GX and report filter)."""
+        """None for every region, else the regions to rebuild (dbt var, GX and report filter)."""
         return None if self.all_regions else list(self.region_ids)
+
+    @property
+    def year_filter(self) -> int | list[int]:
+        """One year, or the list of them (dbt var `year`, GX filter)."""
+        return self.years[0] if len(self.years) == 1 else list(self.years)
 
     def describe(self) -> str:
         regions = "alle regioner" if self.all_regions else ", ".join(self.region_ids)
-        return f"{self.year}, {regions}"
+        return f"{', '.join(map(str, self.years))}: {regions}"
 
     @classmethod
     def from_keys(cls, keys: list[str]) -> "RegionYearScope":
         parsed = [year_region_partitions.get_partition_key_from_str(k) for k in keys]
-        years = sorted({int(k.keys_by_dimension["year"]) for k in parsed})
-        if len(years) != 1:
-            raise dg.Failure(
-                f"En kjøring bygger ett år om gangen, men denne gjelder {years}. "
-                "Start én kjøring per år (etablerer run --year ÅR)."
-            )
+        years = tuple(sorted({int(k.keys_by_dimension["year"]) for k in parsed}))
         regions = tuple(sorted({k.keys_by_dimension["region"] for k in parsed}))
-        return cls(years[0], regions)
+        return cls(years, regions)
 
     @classmethod
     def of_run(cls, run: dg.DagsterRun) -> "RegionYearScope":

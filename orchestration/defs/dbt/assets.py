@@ -7,7 +7,11 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from orchestration.defs.common.partitions import RegionYearScope, year_region_partitions
+from orchestration.defs.common.partitions import (
+    ONE_RUN_PER_BACKFILL,
+    RegionYearScope,
+    year_region_partitions,
+)
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL
 from orchestration.defs.dbt.resources import dbt_project
 
@@ -30,17 +34,18 @@ class EtablererDbtTranslator(DagsterDbtTranslator):
 
 
 def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
-    """The run's year, and its regions unless it builds them all: one dbt build for the whole
-    range of region-years, so dbt starts once per run, not once per region."""
+    """The run's years, and its regions unless it builds them all: one dbt build for the whole
+    range of region-years, so dbt starts once per run, not once per region or year."""
     scope = RegionYearScope.from_keys(context.partition_keys)
     regions = scope.region_filter
-    return {"year": scope.year, **({"region_id": regions} if regions else {})}
+    return {"year": scope.year_filter, **({"region_id": regions} if regions else {})}
 
 
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     partitions_def=year_region_partitions,
+    backfill_policy=ONE_RUN_PER_BACKFILL,
     dagster_dbt_translator=EtablererDbtTranslator(),
     pool=DUCKDB_WRITER_POOL,
 )

@@ -1,5 +1,6 @@
 """Operators' records (CSV/XLSX exports): validated, pseudonymised, loaded per region and year."""
 
+import itertools
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -7,7 +8,11 @@ from pathlib import Path
 import dagster as dg
 
 from ingestion import operators, paths
-from orchestration.defs.common.partitions import RegionYearScope, year_region_partitions
+from orchestration.defs.common.partitions import (
+    ONE_RUN_PER_BACKFILL,
+    RegionYearScope,
+    year_region_partitions,
+)
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 
 OPERATOR_KINDS: tuple[str, ...] = operators.KINDS
@@ -44,16 +49,16 @@ def _source_dir(config: OperatorRecordsConfig) -> Path:
         for table in (*OPERATOR_KINDS, *BOOKKEEPING_TABLES)
     ],
     partitions_def=year_region_partitions,
+    backfill_policy=ONE_RUN_PER_BACKFILL,
     pool=DUCKDB_WRITER_POOL,
 )
 def raw_operators(
     context: dg.AssetExecutionContext, config: OperatorRecordsConfig, warehouse: WarehouseResource
 ):
     scope = RegionYearScope.from_keys(context.partition_keys)
-    year = scope.year
     source_dir = _source_dir(config)
     per_kind: dict[str, list] = defaultdict(list)
-    for region_id in scope.region_ids:
+    for year, region_id in itertools.product(scope.years, scope.region_ids):
         folder = source_dir / region_id / str(year)
         if not folder.is_dir():
             context.log.warning(f"{region_id}/{year}: ingen filer i {folder}; ingenting lastet.")

@@ -40,13 +40,13 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
         result = run_suite_in_worker(
             suite_name,
             warehouse.db_path,
-            year=scope.year if scope else None,
+            year=scope.year_filter if scope else None,
             region_id=scope.region_filter if scope else None,
             docs_dir=warehouse.gx_docs_dir / context.run.run_id,
         )
         metadata = dict(result.as_metadata())
         if scope is not None:
-            metadata["year"] = scope.year
+            metadata["years"] = dg.MetadataValue.json(list(scope.years))
             metadata["regions"] = dg.MetadataValue.json(list(scope.region_ids))
         if result.docs_path is not None:
             metadata["data_docs"] = dg.MetadataValue.path(str(result.docs_path))

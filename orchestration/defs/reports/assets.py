@@ -10,6 +10,7 @@ from deliverables.quality import CheckStatus
 from orchestration.defs.common.partitions import (
     ALL_REGIONS_OF_YEAR,
     COUNTY_YEAR_TAGS,
+    ONE_RUN_PER_BACKFILL,
     RegionYearScope,
     report_year_partitions,
     year_region_partitions,
@@ -39,12 +40,13 @@ def _metadata_int(metadata: dict, key: str) -> int | None:
 
 
 def _covers(metadata: dict, year: int, region_ids: tuple[str, ...]) -> bool:
-    """Whether a check result covers the year and regions (SSB's check covers every year)."""
-    checked_year = _metadata_int(metadata, "year")
-    if checked_year is None:
+    """Whether a check result covers the year and regions (SSB's check and dbt's tests carry
+    neither: they count for every year)."""
+    checked_years = getattr(metadata.get("years"), "value", None)
+    if checked_years is None:
         return "regions" not in metadata
     checked_regions = getattr(metadata.get("regions"), "value", None) or []
-    return checked_year == year and set(region_ids) <= set(checked_regions)
+    return year in checked_years and set(region_ids) <= set(checked_regions)
 
 
 def check_statuses(
@@ -111,6 +113,7 @@ def _index(warehouse: WarehouseResource, year: int) -> str:
     kinds={"html", "pdf"},
     deps=REPORT_MARTS,
     partitions_def=year_region_partitions,
+    backfill_policy=ONE_RUN_PER_BACKFILL,
     pool=DUCKDB_WRITER_POOL,
     description="Årsrapport per region og år (HTML og PDF) under reports/<år>/.",
 )
@@ -118,22 +121,29 @@ def annual_reports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     scope = RegionYearScope.from_keys(context.partition_keys)
-    year = scope.year
-    checks = check_statuses(context, REPORT_MARTS, year, scope.region_ids)
-    rendered = annual_report.render_annual_reports(
-        warehouse.db_path, year, warehouse.reports_dir, checks=checks, regions=scope.region_ids
-    )
+    rendered, checks, indexes = [], [], []
+    for year in scope.years:
+        year_checks = check_statuses(context, REPORT_MARTS, year, scope.region_ids)
+        rendered += annual_report.render_annual_reports(
+            warehouse.db_path,
+            year,
+            warehouse.reports_dir,
+            checks=year_checks,
+            regions=scope.region_ids,
+        )
+        checks += year_checks
+        indexes.append(_index(warehouse, year))
     return dg.MaterializeResult(
         metadata={
+            "years": dg.MetadataValue.json(list(scope.years)),
             "regions": dg.MetadataValue.json(list(scope.region_ids)),
             "reports": len(rendered),
             "checks_passed": sum(1 for c in checks if c.passed),
             "checks": len(checks),
-            "folder": dg.MetadataValue.path(str(warehouse.reports_dir / str(year))),
             "files": dg.MetadataValue.json(
                 [str(p) for r in rendered for p in (r.path, r.pdf_path)]
             ),
-            "index": dg.MetadataValue.path(_index(warehouse, year)),
+            "index": dg.MetadataValue.path(indexes[-1]),
         }
     )
 

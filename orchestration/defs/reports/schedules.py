@@ -93,13 +93,15 @@ def region_years_built_sensor(context: dg.RunStatusSensorContext):
     run = context.dagster_run
     if run.tags.get(COUNTY_INLINE_TAG):
         return dg.SkipReason(f"{run.run_id}: etablerer run bygger fylkets filer selv.")
-    scope = RegionYearScope.of_run(run)
-    return dg.RunRequest(
-        run_key=f"{run.run_id}:county",
-        partition_key=str(scope.year),
-        asset_selection=[dg.AssetKey(key) for key in COUNTY_FOLLOW_UPS[run.job_name]],
-        tags={"etablerer/after-run": run.run_id},
-    )
+    return [
+        dg.RunRequest(
+            run_key=f"{run.run_id}:county:{year}",
+            partition_key=str(year),
+            asset_selection=[dg.AssetKey(key) for key in COUNTY_FOLLOW_UPS[run.job_name]],
+            tags={"etablerer/after-run": run.run_id},
+        )
+        for year in RegionYearScope.of_run(run).years
+    ]
 
 
 def _yearly_schedule(
