@@ -20,6 +20,7 @@ from ingestion.db import connect_writer
 from .contract import KINDS, LOAD_ORDER, REGIONS, normalise_name, schema_for
 from .identifiers import client_keys, load_pseudonym_key, person_keys, pseudonymise
 from .load import (
+    appending_whole_row_groups,
     ensure_raw_tables,
     known_values,
     last_loaded,
@@ -166,7 +167,7 @@ def ingest_file(
     if con is not None:
         return _ingest(con, path, result, secret=secret, sheet=sheet, on_step=on_step)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as own:
+    with connect_writer(Path(db_path)) as own, appending_whole_row_groups(own):
         ensure_raw_tables(own)
         return _ingest(own, path, result, secret=secret, sheet=sheet, on_step=on_step)
 
@@ -337,7 +338,7 @@ def ingest_directory(
         _check_args(region_id, year, kind)
     # One connection and one round of DDL for the folder; each file is still its own transaction.
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as con:
+    with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
         ensure_raw_tables(con)
         return [
             ingest_file(

@@ -20,6 +20,7 @@ from ingestion.operators.samplegen import (
     build_region_year,
     write_region_year,
 )
+from ingestion.paths import OPERATOR_SAMPLE_DIR
 
 from .conftest import KEY, by_kind
 
@@ -293,3 +294,16 @@ def test_directory_opens_the_warehouse_once_and_loads_as_file_by_file(
     for table in (*LOAD_ORDER, "quarantine", "load_log"):
         sql = f"select * exclude (loaded_at) from raw.{table} order by all"
         assert _rows(tmp_path / "folder.duckdb", sql) == _rows(tmp_path / "files.duckdb", sql)
+
+
+def test_a_load_does_not_rewrite_the_row_groups_of_earlier_loads(tmp_path: Path) -> None:
+    """Each folder's clients stay in the row group they were written to: DuckDB's checkpoint
+    vacuum merged partly filled groups into one and rewrote it on every load."""
+    db, archive = tmp_path / "etablerer.duckdb", tmp_path / "archive"
+    regions = ("drammensregionen", "hallingdal", "ringeriksregionen")
+    for region_id in regions:
+        folder = OPERATOR_SAMPLE_DIR / region_id / "2025"
+        ingest_directory(db, folder, region_id=region_id, year=2025, archive_dir=archive, key=KEY)
+    sql = "select count(distinct row_group_id) from pragma_storage_info('raw.clients')"
+    assert _rows(db, sql) == [(len(regions),)]
+    assert _rows(db, "select count(distinct region_id) from raw.clients") == [(len(regions),)]
