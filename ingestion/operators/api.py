@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -29,7 +30,13 @@ from .load import (
     write_load_log,
 )
 from .readers import CSV_SUFFIXES, LINE_COLUMN, XLSX_SUFFIXES, FileUnreadable
-from .validation import ValidationReport, finish_report, raw_col, validate_annotated
+from .validation import (
+    Annotated,
+    ValidationReport,
+    finish_report,
+    raw_col,
+    validate_annotated,
+)
 
 # File-name stems per kind, Norwegian and English. Longest match wins ("aktivitetsplan" before
 # "aktivitet").
@@ -159,29 +166,55 @@ def ingest_file(
     path = Path(path)
     _check_args(region_id, year, kind)
     secret = key if key is not None else load_pseudonym_key()
-    sha256 = file_sha256(path)
-    archived = archive_original(path, sha256, archive_dir)
-    result = IngestResult(
-        kind, region_id, int(year), path.name, sha256, 0, 0, 0, "failed", archived
-    )
+    result = _archived(path, region_id, year, kind, archive_dir)
+    prepared = partial(_prepare, path, kind, result.region_id, result.year, secret, sheet)
     if con is not None:
-        return _ingest(con, path, result, secret=secret, sheet=sheet, on_step=on_step)
+        return _ingest(con, path, result, prepared, on_step=on_step)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with connect_writer(Path(db_path)) as own, appending_whole_row_groups(own):
         ensure_raw_tables(own)
-        return _ingest(own, path, result, secret=secret, sheet=sheet, on_step=on_step)
+        return _ingest(own, path, result, prepared, on_step=on_step)
+
+
+def _archived(path: Path, region_id: str, year: int, kind: str, archive_dir: Path) -> IngestResult:
+    """The file's sha256 and archived copy, as a result that is `failed` until loaded."""
+    sha256 = file_sha256(path)
+    archived = archive_original(path, sha256, archive_dir)
+    return IngestResult(kind, region_id, int(year), path.name, sha256, 0, 0, 0, "failed", archived)
+
+
+def _prepare(
+    path: Path, kind: str, region_id: str, year: int, secret: bytes, sheet: str | None
+) -> tuple[ValidationReport, Annotated | None]:
+    """Read and validate the file and pseudonymise its identifiers: the work that needs no
+    warehouse, so `ingest_directory` does it for the next file while the current one loads."""
+    report, _raw, annotated = validate_annotated(path, kind, year, sheet=sheet)
+    if annotated is None:
+        return report, None
+    frame = annotated.frame
+    for f in annotated.schema.fields:
+        if f.pii == "client_id":
+            frame = frame.with_columns(pl.col(f.name).alias("__client_id"))
+            frame = pseudonymise(
+                frame, "__client_id", "client_key", partial(client_keys, secret, region_id)
+            )
+        elif f.pii == "national_id":
+            frame = frame.with_columns(pl.col(f.name).alias("__national_id"))
+            frame = pseudonymise(frame, "__national_id", "person_key", partial(person_keys, secret))
+    annotated.frame = frame
+    return report, annotated
 
 
 def _ingest(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     result: IngestResult,
+    prepared: Callable[[], tuple[ValidationReport, Annotated | None]],
     *,
-    secret: bytes,
-    sheet: str | None,
     on_step: Callable[[str], None] | None,
 ) -> IngestResult:
-    """Validate, pseudonymise and load one archived file into the open warehouse."""
+    """Load one archived file into the open warehouse; `prepared` gives it validated and
+    pseudonymised (see `_prepare`), unless the same file is already loaded."""
     kind, region_id, year, sha256 = result.kind, result.region_id, result.year, result.sha256
     now = datetime.now(UTC).replace(tzinfo=None)
     log = dict(region_id=region_id, year=year, kind=kind, source_file=path.name, sha256=sha256)
@@ -199,23 +232,12 @@ def _ingest(
             status="unchanged",
         )
         return result
-    report, _raw, annotated = validate_annotated(path, kind, year, sheet=sheet)
+    report, annotated = prepared()
     result.report = report
     if annotated is None:
         write_load_log(con, **log, rows_in=0, loaded=0, rejected=0, loaded_at=now, status="failed")
         raise IngestError(f"{path.name}: {report.file_error}", result)
     schema = annotated.schema
-    frame = annotated.frame
-    for f in schema.fields:
-        if f.pii == "client_id":
-            frame = frame.with_columns(pl.col(f.name).alias("__client_id"))
-            frame = pseudonymise(
-                frame, "__client_id", "client_key", partial(client_keys, secret, region_id)
-            )
-        elif f.pii == "national_id":
-            frame = frame.with_columns(pl.col(f.name).alias("__national_id"))
-            frame = pseudonymise(frame, "__national_id", "person_key", partial(person_keys, secret))
-    annotated.frame = frame
     for f in schema.fields:
         if f.references == "clients" and f.name in annotated.headers:
             known = known_values(con, "clients", "client_key", region_id, year)
@@ -337,22 +359,27 @@ def ingest_directory(
     for kind in kinds:
         _check_args(region_id, year, kind)
     # One connection and one round of DDL for the folder; each file is still its own transaction.
+    # A worker thread validates and pseudonymises the next file while DuckDB loads this one (both
+    # release the GIL); archiving and loading stay in file order on this thread.
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
-        ensure_raw_tables(con)
-        return [
-            ingest_file(
-                db_path,
-                by_kind[kind],
-                region_id=region_id,
-                year=year,
-                kind=kind,
-                archive_dir=archive_dir,
-                key=secret,
-                con=con,
-            )
-            for kind in kinds
-        ]
+    prepare = [
+        partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None) for kind in kinds
+    ]
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
+    try:
+        with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
+            ensure_raw_tables(con)
+            results: list[IngestResult] = []
+            upcoming = pool.submit(prepare[0])
+            for i, kind in enumerate(kinds):
+                prepared = upcoming
+                if i + 1 < len(kinds):
+                    upcoming = pool.submit(prepare[i + 1])
+                result = _archived(by_kind[kind], region_id, year, kind, archive_dir)
+                results.append(_ingest(con, by_kind[kind], result, prepared.result, on_step=None))
+            return results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 __all__ = [

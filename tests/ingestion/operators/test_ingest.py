@@ -307,3 +307,28 @@ def test_a_load_does_not_rewrite_the_row_groups_of_earlier_loads(tmp_path: Path)
     sql = "select count(distinct row_group_id) from pragma_storage_info('raw.clients')"
     assert _rows(db, sql) == [(len(regions),)]
     assert _rows(db, "select count(distinct region_id) from raw.clients") == [(len(regions),)]
+
+
+def test_a_failed_file_stops_the_folder_although_the_next_was_validated(tmp_path: Path) -> None:
+    """The next file is validated ahead on a worker thread, but is archived and loaded only after
+    the one before it loaded: a failure leaves later files untouched, as file by file."""
+    from ingestion.operators.samplegen import generate_unreadable
+
+    sample = OPERATOR_SAMPLE_DIR / "midt_buskerud" / "2025"
+    folder = tmp_path / "midt_buskerud" / "2025"
+    folder.mkdir(parents=True)
+    for kind in ("courses", "activities"):
+        (folder / f"{kind}.csv").write_bytes((sample / f"{kind}.csv").read_bytes())
+    bad = generate_unreadable(tmp_path / "bad")["missing_columns"]
+    (folder / "clients.csv").write_bytes(bad.read_bytes())
+    db, archive = tmp_path / "w.duckdb", tmp_path / "a"
+    with pytest.raises(IngestError, match="Påkrevde kolonner mangler"):
+        ingest_directory(
+            db, folder, region_id="midt_buskerud", year=2025, archive_dir=archive, key=KEY
+        )
+    assert _rows(db, "select kind, status from raw.load_log order by loaded_at") == [
+        ("courses", "loaded"),
+        ("clients", "failed"),
+    ]
+    assert _rows(db, "select count(*) from raw.activities") == [(0,)]
+    assert len(list(archive.rglob("*.csv"))) == 2
