@@ -1,4 +1,5 @@
-"""A quiet console logger for `etablerer run`: one line per step and per check, not per event."""
+"""A quiet console logger for `etablerer run`: one line per step and per check, not per event,
+and inside the long dbt step one line per mart as dbt finishes it."""
 
 import logging
 import sys
@@ -14,11 +15,24 @@ _SHOWN = {
 }
 
 
+# Marts, as dbt names them: what an analyst queries, so worth a line while dbt runs.
+_MART_PREFIXES = ("fct_", "dim_")
+
+
 class _ProgressHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self._marts_shown: set[str] = set()  # a range run materialises a mart once per partition
+
     def emit(self, record: logging.LogRecord) -> None:
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
-        if event is not None:
+        if event is not None and event.event_type_value == "ASSET_MATERIALIZATION":
+            asset = event.asset_key.to_user_string()
+            if asset.startswith(_MART_PREFIXES) and asset not in self._marts_shown:
+                self._marts_shown.add(asset)
+                print(f"    · {asset}", file=sys.stderr, flush=True)
+        elif event is not None:
             symbol = _SHOWN.get(event.event_type_value)
             if symbol is None:
                 return
