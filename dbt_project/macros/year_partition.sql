@@ -21,9 +21,20 @@
 
 {% macro year_partition_filter(year_column='year', region_column='region_id') -%}
     {{ year_column }} in ({% for y in partition_years() %}{{ y | int }}{{ ", " if not loop.last }}{% endfor %})
-    {%- if region_ids() and region_column %}
-    and {{ region_column }} in ({% for r in region_ids() %}'{{ r }}'{{ ", " if not loop.last }}{% endfor %})
+    {%- if region_column %}
+    and {{ region_partition_filter(region_column) }}
     {%- endif %}
+{%- endmacro %}
+
+{#- The run's regions, every year: intermediate models that follow clients across years read
+    only these regions' operator rows (a region's figures depend on its own rows alone; client
+    keys are per region). `true` when the run builds every region. -#}
+{% macro region_partition_filter(region_column='region_id') -%}
+    {%- if region_ids() -%}
+        {{ region_column }} in ({% for r in region_ids() %}'{{ r }}'{{ ", " if not loop.last }}{% endfor %})
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
 {#- delete+insert key: the run's years, or (region, year) when some regions are rebuilt. -#}

@@ -8,6 +8,7 @@ clients as (
 
 activities as (
     select * from {{ ref('stg_operators__activities') }}
+    where {{ region_partition_filter() }}
 ),
 
 course_participations as (

@@ -4,6 +4,7 @@ with
 
 clients as (
     select * from {{ ref('stg_operators__clients') }}
+    where {{ region_partition_filter() }}
 ),
 
 codes as (

@@ -3,10 +3,12 @@ with
 
 activities as (
     select * from {{ ref('stg_operators__activities') }}
+    where {{ region_partition_filter() }}
 ),
 
 courses as (
     select * from {{ ref('stg_operators__courses') }}
+    where {{ region_partition_filter() }}
 ),
 
 attendances as (

@@ -8,6 +8,7 @@ client_years as (
 
 activities as (
     select * from {{ ref('stg_operators__activities') }}
+    where {{ region_partition_filter() }}
 ),
 
 new_businesses as (
@@ -16,6 +17,7 @@ new_businesses as (
 
 courses as (
     select * from {{ ref('stg_operators__courses') }}
+    where {{ region_partition_filter() }}
 ),
 
 codes as (

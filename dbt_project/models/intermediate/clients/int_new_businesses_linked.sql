@@ -4,6 +4,7 @@ with
 
 establishments as (
     select * from {{ ref('stg_operators__establishments') }}
+    where {{ region_partition_filter() }}
 ),
 
 clients as (

@@ -4,6 +4,7 @@ with
 
 responses as (
     select * from {{ ref('stg_operators__survey_responses') }}
+    where {{ region_partition_filter() }}
 ),
 
 aggregated as (
