@@ -44,7 +44,7 @@ ALL_REGIONS_OF_YEAR = dg.MultiToSingleDimensionPartitionMapping(partition_dimens
 COUNTY_YEAR_TAGS = {"etablerer/scope": "county-year"}
 COUNTY_YEAR_ASSETS = dg.AssetSelection.tag("etablerer/scope", "county-year")
 
-
+# A backfill of year × region assets from the UI is one run (one dbt command), not one per key.
 ONE_RUN_PER_BACKFILL = dg.BackfillPolicy.single_run()
 
 
@@ -81,10 +81,6 @@ class RegionYearScope:
     def year_filter(self) -> int | list[int]:
         """One year, or the list of them (dbt var `year`, GX filter)."""
         return self.years[0] if len(self.years) == 1 else list(self.years)
-
-    def describe(self) -> str:
-        regions = "alle regioner" if self.all_regions else ", ".join(self.region_ids)
-        return f"{', '.join(map(str, self.years))}: {regions}"
 
     @classmethod
     def from_keys(cls, keys: list[str]) -> "RegionYearScope":
