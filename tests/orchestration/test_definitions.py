@@ -1,6 +1,7 @@
 """The Dagster definitions load from workspace.yaml and hold the expected graph."""
 
 import importlib
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -56,3 +57,23 @@ def test_every_warehouse_writer_is_in_the_single_duckdb_pool(dbt_manifest):
     for key in ["raw_ssb__population", "raw_operators__clients", "fct_funding", "annual_reports"]:
         node = graph.get(dg.AssetKey(key))
         assert node.pools == {"duckdb_writer"}, key
+
+
+def test_only_the_newest_dbt_run_folders_are_kept(tmp_path, dbt_manifest):
+    from orchestration.defs.dbt.assets import prune_dbt_run_folders
+
+    for i in range(8):
+        folder = tmp_path / f"dbt_models-run{i}"
+        (folder / "compiled").mkdir(parents=True)
+        os.utime(folder, ns=(i * 10**9, i * 10**9))
+    (tmp_path / "manifest.json").write_text("{}")  # what etablerer prepare writes stays
+
+    removed = prune_dbt_run_folders(tmp_path, keep=5)
+
+    assert sorted(p.name for p in removed) == [
+        "dbt_models-run0",
+        "dbt_models-run1",
+        "dbt_models-run2",
+    ]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [f"dbt_models-run{i}" for i in range(3, 8)] + ["manifest.json"]

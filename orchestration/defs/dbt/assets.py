@@ -1,7 +1,9 @@
 """dbt models as Dagster assets, one asset per model, partitioned by year × region."""
 
 import json
+import shutil
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -33,6 +35,23 @@ class EtablererDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else None
 
 
+# dagster-dbt gives every dbt command its own folder under target/ (manifest, compiled SQL, logs:
+# about 10 MB); these many are kept, newest first, for looking into a recent run.
+KEPT_DBT_RUN_FOLDERS = 5
+
+
+def prune_dbt_run_folders(target_dir: Path, keep: int = KEPT_DBT_RUN_FOLDERS) -> list[Path]:
+    """Remove all but the newest `keep` run folders of `dbt_models`; returns those removed."""
+    folders = sorted(
+        (p for p in target_dir.glob("dbt_models-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in folders[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folders[keep:]
+
+
 def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
     """The run's years, and its regions unless it builds them all: one dbt build for the whole
     range of region-years, so dbt starts once per run, not once per region or year."""
@@ -59,4 +78,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         "--vars",
         json.dumps(dbt_vars(context)),
     ]
-    yield from dbt.cli(args, context=context).stream()
+    try:
+        yield from dbt.cli(args, context=context).stream()
+    finally:
+        prune_dbt_run_folders(dbt_project.project_dir / "target")
