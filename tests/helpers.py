@@ -1,9 +1,12 @@
 """Helpers shared by the tests: run the CLI in an isolated environment."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from ingestion.paths import OPERATOR_SAMPLE_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ETABLERER = Path(sys.executable).parent / "etablerer"
@@ -28,3 +31,14 @@ def run_etablerer(args: list[str], env: dict[str, str]) -> subprocess.CompletedP
     return subprocess.run(
         [str(ETABLERER), *args], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
     )
+
+
+def copy_of_sample_run(sample_pipeline: dict, tmp_path: Path) -> tuple[Path, Path]:
+    """The good state of the session's sample run (warehouse, reports, run history) and the
+    bundled operator files, copied under tmp_path so a test can change them: (root, operators)."""
+    assert sample_pipeline["completed"].returncode == 0
+    root = tmp_path / "pipeline"
+    shutil.copytree(sample_pipeline["root"], root)
+    operators = tmp_path / "operators"
+    shutil.copytree(OPERATOR_SAMPLE_DIR, operators)
+    return root, operators

@@ -2,14 +2,12 @@
 raw rows, marts and annual reports stay as they were, and the county's files for the year follow.
 Meanwhile an analyst holds the published BI copy open, and never blocks or sees a half state."""
 
-import shutil
 import subprocess
 import sys
 
 import duckdb
 
-from ingestion import paths
-from tests.helpers import isolated_env, run_etablerer
+from tests.helpers import copy_of_sample_run, isolated_env, run_etablerer
 
 REGION = "hallingdal"
 
@@ -56,11 +54,7 @@ def drop_last_activities(csv_path, n: int) -> None:
 
 
 def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
-    assert sample_pipeline["completed"].returncode == 0
-    root = tmp_path / "pipeline"
-    shutil.copytree(sample_pipeline["root"], root)
-    operators = tmp_path / "operators"
-    shutil.copytree(paths.OPERATOR_SAMPLE_DIR, operators)
+    root, operators = copy_of_sample_run(sample_pipeline, tmp_path)
     drop_last_activities(operators / REGION / "2026" / "activities.csv", 50)
     db_path = root / "warehouse" / "etablerer.duckdb"
     raw_before, kpis_before = region_rows(db_path, RAW_SQL), region_rows(db_path, KPI_SQL)
