@@ -1,8 +1,10 @@
 """dbt models as Dagster assets, one asset per model, partitioned by year × region."""
 
 import json
+import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -52,12 +54,33 @@ def prune_dbt_run_folders(target_dir: Path, keep: int = KEPT_DBT_RUN_FOLDERS) ->
     return folders[keep:]
 
 
-def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
+# The run's scope reaches dbt in the environment, not as --vars: dbt reads it only while
+# executing (macros/year_partition.sql), so the partial parse from `etablerer prepare` stays valid.
+DBT_SCOPE_ENV = "ETABLERER_DBT_SCOPE"
+
+
+def dbt_scope(context: dg.AssetExecutionContext) -> dict[str, Any]:
     """The run's years, and its regions unless it builds them all: one dbt build for the whole
     range of region-years, so dbt starts once per run, not once per region or year."""
     scope = RegionYearScope.from_keys(context.partition_keys)
     regions = scope.region_filter
     return {"year": scope.year_filter, **({"region_id": regions} if regions else {})}
+
+
+@contextmanager
+def environment(name: str, value: str) -> Iterator[None]:
+    """`name=value` in this process's environment for the block, as before afterwards.
+    dagster-dbt hands os.environ to the dbt subprocess it starts; runs here execute in process,
+    one step at a time."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = before
 
 
 @dbt_assets(
@@ -71,14 +94,10 @@ def dbt_vars(context: dg.AssetExecutionContext) -> dict[str, Any]:
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # dbt's unit tests test the SQL on fixtures, not the data: they run in `make test`
     # (tests/e2e/dbt), and dbt advises leaving them out of production builds.
-    args = [
-        "build",
-        "--exclude-resource-type",
-        "unit_test",
-        "--vars",
-        json.dumps(dbt_vars(context)),
-    ]
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    with environment(DBT_SCOPE_ENV, json.dumps(dbt_scope(context))):
+        invocation = dbt.cli(args, context=context)
     try:
-        yield from dbt.cli(args, context=context).stream()
+        yield from invocation.stream()
     finally:
         prune_dbt_run_folders(dbt_project.project_dir / "target")

@@ -4,11 +4,12 @@ the other partitions untouched."""
 from __future__ import annotations
 
 import json
+import subprocess
 from decimal import Decimal
 
 import duckdb
 
-from tests.e2e.dbt.conftest import run_dbt
+from tests.e2e.dbt.conftest import dbt_command, run_dbt
 
 COUNTY = (
     "select year, amount_nok from marts.fct_funding "
@@ -84,3 +85,32 @@ def test_rebuilding_2027_leaves_2026_untouched(warehouse_copy, tmp_path):
         [],
     )
     assert counts == [(2026, 5), (2027, 5)]
+
+
+def test_scope_from_the_environment_keeps_the_partial_parse(warehouse_copy, tmp_path):
+    """Pipeline runs give dbt their scope in ETABLERER_DBT_SCOPE: dbt keeps its partial parse
+    (changed --vars make it parse everything again), and the partition is replaced whole, so a
+    region-year with no rows any more is emptied, not left stale."""
+    target = tmp_path / "target"
+    assert run_dbt(["parse"], warehouse_copy, target).returncode == 0
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(
+            "insert into marts.fct_funding by name select * replace (2030 as year) "
+            "from marts.fct_funding where region_id = 'hallingdal'"
+        )
+    by_year = "select year, count(*) from marts.fct_funding group by year order by year"
+    assert fetch(warehouse_copy, by_year, []) == [(2026, 25), (2030, 7)]
+    command, env = dbt_command(["run", "--select", "fct_funding"], warehouse_copy, target)
+    env["ETABLERER_DBT_SCOPE"] = json.dumps({"year": [2030], "region_id": ["hallingdal"]})
+    scoped = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert scoped.returncode == 0, scoped.stdout[-4000:]
+    assert "Unable to do partial parsing" not in scoped.stdout
+    assert fetch(warehouse_copy, by_year, []) == [(2026, 25)]
+
+    with_vars = run_dbt(
+        ["run", "--select", "fct_funding", "--vars", json.dumps({"year": 2026})],
+        warehouse_copy,
+        target,
+    )
+    assert with_vars.returncode == 0, with_vars.stdout[-4000:]
+    assert "Unable to do partial parsing" in with_vars.stdout

@@ -1,8 +1,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=year_partition_key(),
+        incremental_strategy='partition_replace',
         on_schema_change='fail',
     )
 }}
