@@ -149,9 +149,13 @@ def validate_batches(
         batch_definition = source.add_dataframe_asset(
             batch.name
         ).add_batch_definition_whole_dataframe("whole")
-        suite = context.suites.add(gx.ExpectationSuite(name=f"{suite_name}.{batch.name}"))
-        for expectation in batch.expectations:
-            suite.add_expectation(expectation)
+        # The suite goes into the context whole: each add_expectation on a stored suite
+        # serialises the whole suite to the store again (about a third of the suite's time).
+        suite = context.suites.add(
+            gx.ExpectationSuite(
+                name=f"{suite_name}.{batch.name}", expectations=list(batch.expectations)
+            )
+        )
         validation = context.validation_definitions.add(
             gx.ValidationDefinition(
                 name=f"{suite_name}.{batch.name}", data=batch_definition, suite=suite
