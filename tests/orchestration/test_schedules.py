@@ -76,7 +76,7 @@ def succeeded(repository, job_name: str, tags: dict[str, str]) -> dg.RunStatusSe
                 "dagster/asset_partition_range_start": "drammensregionen|2026",
                 "dagster/asset_partition_range_end": "ringeriksregionen|2026",
             },
-            {"county_overview", "payout_files", "activity_plan_review", "published_warehouse"},
+            None,  # all of county_reports_job
         ),
         (
             "activity_plan_job",
@@ -93,7 +93,20 @@ def test_county_files_follow_a_successful_region_year_run(
     (request,) = region_years_built_sensor(succeeded(repository, job_name, tags))
     year = (tags.get("dagster/partition") or tags["dagster/asset_partition_range_end"])[-4:]
     assert request.partition_key == year
-    assert {k.to_user_string() for k in request.asset_selection} == county_assets
+    if county_assets is None:
+        assert request.asset_selection is None
+    else:
+        assert {k.to_user_string() for k in request.asset_selection} == county_assets
+
+
+def test_county_reports_job_holds_the_four_county_files(repository):
+    job = repository.get_job("county_reports_job")
+    assert {key.to_user_string() for key in job.asset_layer.executable_asset_keys} == {
+        "county_overview",
+        "payout_files",
+        "activity_plan_review",
+        "published_warehouse",
+    }
 
 
 def test_a_backfill_over_two_years_asks_for_both_years_county_files(repository):

@@ -19,7 +19,6 @@ from orchestration.defs.common.partitions import (
 from orchestration.defs.operators.sensors import operator_records_job
 
 SSB = dg.AssetSelection.assets("raw_ssb__population")
-COUNTY_ASSETS = ("county_overview", "payout_files", "activity_plan_review", "published_warehouse")
 # Everything partitioned by year × region: operator records, dbt models, annual reports.
 REGION_YEAR = dg.AssetSelection.all() - SSB - COUNTY_YEAR_ASSETS
 
@@ -66,10 +65,10 @@ county_reports_job = dg.define_asset_job(
     ),
 )
 
-# The county files a region-year job's success calls for.
-COUNTY_FOLLOW_UPS: dict[str, tuple[str, ...]] = {
-    yearly_pipeline_job.name: COUNTY_ASSETS,
-    operator_records_job.name: COUNTY_ASSETS,
+# The county files a region-year job's success calls for; None is all of county_reports_job.
+COUNTY_FOLLOW_UPS: dict[str, tuple[str, ...] | None] = {
+    yearly_pipeline_job.name: None,
+    operator_records_job.name: None,
     payout_job.name: ("payout_files",),
     annual_report_job.name: ("county_overview", "published_warehouse"),
     activity_plan_job.name: ("activity_plan_review",),
@@ -97,11 +96,15 @@ def region_years_built_sensor(context: dg.RunStatusSensorContext):
         dg.RunRequest(
             run_key=f"{run.run_id}:county:{year}",
             partition_key=str(year),
-            asset_selection=[dg.AssetKey(key) for key in COUNTY_FOLLOW_UPS[run.job_name]],
+            asset_selection=_asset_keys(COUNTY_FOLLOW_UPS[run.job_name]),
             tags={"etablerer/after-run": run.run_id},
         )
         for year in RegionYearScope.of_run(run).years
     ]
+
+
+def _asset_keys(names: tuple[str, ...] | None) -> list[dg.AssetKey] | None:
+    return None if names is None else [dg.AssetKey(name) for name in names]
 
 
 def _yearly_schedule(
