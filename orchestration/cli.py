@@ -40,9 +40,25 @@ def ensure_environment() -> Path:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copyfile(DAGSTER_YAML, home / "dagster.yaml")
+    install_dagster_yaml(home)
     return home
+
+
+def install_dagster_yaml(home: Path) -> None:
+    """The project's dagster.yaml in `home`. An older or edited copy is replaced, since the writer
+    pool's limit lives there; it is kept beside as dagster.yaml.bak, and the user is told."""
+    installed = home / "dagster.yaml"
+    if installed.exists():
+        if installed.read_bytes() == DAGSTER_YAML.read_bytes():
+            return
+        backup = installed.with_name("dagster.yaml.bak")
+        shutil.copyfile(installed, backup)
+        click.echo(
+            f"{installed} var ulik {DAGSTER_YAML.relative_to(paths.PROJECT_ROOT)} og er "
+            f"erstattet; den gamle ligger i {backup}. Endre prosjektets fil, ikke kopien.",
+            err=True,
+        )
+    shutil.copyfile(DAGSTER_YAML, installed)
 
 
 @click.group()
