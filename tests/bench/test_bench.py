@@ -8,7 +8,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from bench.run import Row, format_table, gx_seconds, measure, params_from, parse_args, rate
+from bench.run import (
+    START_UP,
+    Row,
+    format_table,
+    measure,
+    params_from,
+    parse_args,
+    rate,
+    time_split,
+)
 from bench.scale import ScaleParams, codes_in_year, generate
 from bench.stages import _read_csv_sql, data_rows, operator_files
 from ingestion.operators import validate_file
@@ -102,14 +111,27 @@ def test_table_has_ratio_time_and_rss_aligned():
     assert len({len(line) for line in lines}) == 1
 
 
-def test_gx_share_counts_check_steps_only():
+def test_time_split_by_kind_of_step_and_the_rest_is_start_up():
     jobs = {
         "a": {
             "steps": {"raw_operators": 3.0, "raw_operators__clients_gx_raw_operators__clients": 1.5}
         },
-        "b": {"steps": {"fct_funding_gx_marts_funding": 0.5, "dbt_models": 5.0}},
+        "b": {
+            "steps": {
+                "fct_funding_gx_marts_funding": 0.5,
+                "dbt_models": 5.0,
+                "annual_reports": 1.0,
+                "published_warehouse": 0.5,
+            }
+        },
     }
-    assert gx_seconds(jobs) == (2.0, 10.0)
+    assert time_split(jobs, 14.0) == {
+        START_UP: 2.5,
+        "loading": 3.0,
+        "dbt": 5.0,
+        "GX": 2.0,
+        "reports and files": 1.5,
+    }
 
 
 def test_measure_reports_the_child_peak_rss(tmp_path):
