@@ -18,7 +18,7 @@ import polars as pl
 
 from ingestion.db import connect_writer
 
-from .contract import KINDS, LOAD_ORDER, REGIONS, normalise_name, schema_for
+from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, normalise_name, schema_for
 from .identifiers import client_keys, load_pseudonym_key, person_keys, pseudonymise
 from .load import (
     appending_whole_row_groups,
@@ -246,7 +246,7 @@ def _ingest(
             known = known_values(con, "courses", "course_id", region_id, year)
             annotated.check_reference(f.name, f.name, known)
     rejections = finish_report(report, annotated)
-    rows = _raw_rows(annotated.valid(), schema, region_id, year, path.name, sha256, now)
+    rows = annotated.valid(_raw_columns(schema))
     quarantine = rejections.select(
         pl.lit(region_id).alias("region_id"),
         pl.lit(year, pl.Int32).alias("year"),
@@ -269,8 +269,6 @@ def _ingest(
         replace_partition(
             con,
             schema=schema,
-            region_id=region_id,
-            year=year,
             rows=rows,
             quarantine=quarantine,
             log=dict(
@@ -301,16 +299,10 @@ def _ingest(
     return result
 
 
-def _raw_rows(
-    valid: pl.DataFrame,
-    schema,
-    region_id: str,
-    year: int,
-    source_file: str,
-    sha256: str,
-    loaded_at: datetime,
-) -> pl.DataFrame:
-    exprs = [pl.lit(region_id).alias("region_id"), pl.lit(year, pl.Int32).alias("year")]
+def _raw_columns(schema: Schema) -> list[pl.Expr]:
+    """The columns of raw.<kind> that vary by row, from an annotated frame: the partition and the
+    file's lineage are constants that `replace_partition` adds."""
+    exprs = []
     for f in schema.fields:
         if f.pii == "drop":
             if f.presence_column:
@@ -319,13 +311,8 @@ def _raw_rows(
             exprs.append(pl.col(f.name))
     present = {name for name, _ in output_columns(schema)}
     exprs += [pl.col(c) for c in ("client_key", "person_key") if c in present]
-    exprs += [
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(sha256).alias("source_sha256"),
-        pl.col(LINE_COLUMN).cast(pl.Int32).alias("source_line"),
-        pl.lit(loaded_at).alias("loaded_at"),
-    ]
-    return valid.select(exprs)
+    exprs.append(pl.col(LINE_COLUMN).cast(pl.Int32).alias("source_line"))
+    return exprs
 
 
 def ingest_directory(
@@ -359,24 +346,27 @@ def ingest_directory(
     for kind in kinds:
         _check_args(region_id, year, kind)
     # One connection and one round of DDL for the folder; each file is still its own transaction.
-    # A worker thread validates and pseudonymises the next file while DuckDB loads this one (both
-    # release the GIL); archiving and loading stay in file order on this thread.
+    # A worker thread validates and pseudonymises the largest files first (activities), while
+    # this thread archives and loads in file order; a file the worker has not started when its
+    # turn comes is prepared here instead. So the small referenced kinds (courses, clients) are
+    # read, checked and loaded while the worker is busy with the largest file.
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    prepare = [
-        partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None) for kind in kinds
-    ]
+    prepare = {
+        kind: partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None)
+        for kind in kinds
+    }
+    largest_first = sorted(kinds, key=lambda kind: by_kind[kind].stat().st_size, reverse=True)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
     try:
         with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
             ensure_raw_tables(con)
+            upcoming = {kind: pool.submit(prepare[kind]) for kind in largest_first}
             results: list[IngestResult] = []
-            upcoming = pool.submit(prepare[0])
-            for i, kind in enumerate(kinds):
-                prepared = upcoming
-                if i + 1 < len(kinds):
-                    upcoming = pool.submit(prepare[i + 1])
+            for kind in kinds:
+                future = upcoming[kind]
+                prepared = prepare[kind] if future.cancel() else future.result
                 result = _archived(by_kind[kind], region_id, year, kind, archive_dir)
-                results.append(_ingest(con, by_kind[kind], result, prepared.result, on_step=None))
+                results.append(_ingest(con, by_kind[kind], result, prepared, on_step=None))
             return results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -137,8 +137,6 @@ def replace_partition(
     con: duckdb.DuckDBPyConnection,
     *,
     schema: Schema,
-    region_id: str,
-    year: int,
     rows: pl.DataFrame,
     quarantine: pl.DataFrame,
     log: dict,
@@ -146,27 +144,45 @@ def replace_partition(
 ) -> None:
     """Delete the partition, insert rows, replace its quarantine rows, log. All or nothing.
 
-    `on_step` is called after each step ("deleted", "inserted", "quarantined"); tests raise from it
-    to prove a failure mid-load leaves the previous partition intact."""
+    `rows` holds the data columns and `source_line`; the partition (`region_id`, `year`) and the
+    lineage of the file (`source_file`, `sha256`, `loaded_at`) come from `log` and are added by
+    the insert as constants, not carried as a column per row. `on_step` is called after each step
+    ("deleted", "inserted", "quarantined"); tests raise from it to prove a failure mid-load leaves
+    the previous partition intact."""
     step = on_step or (lambda _name: None)
-    kind = schema.kind
-    columns = ", ".join(rows.columns)
+    kind, region_id, year = schema.kind, log["region_id"], log["year"]
+    constants = {
+        "region_id": region_id,
+        "year": year,
+        "source_file": log["source_file"],
+        "source_sha256": log["sha256"],
+        "loaded_at": log["loaded_at"],
+    }
+    columns = ["region_id", "year", *rows.columns, "source_file", "source_sha256", "loaded_at"]
+    values = [f"${c}" if c in constants else c for c in columns]
     con.execute("begin transaction")
     try:
         con.execute(f"delete from raw.{kind} where region_id = ? and year = ?", [region_id, year])
         step("deleted")
         con.register("incoming_rows", rows.to_arrow())
-        con.execute(f"insert into raw.{kind} ({columns}) select {columns} from incoming_rows")
+        con.execute(
+            f"insert into raw.{kind} ({', '.join(columns)}) "
+            f"select {', '.join(values)} from incoming_rows",
+            constants,
+        )
         con.unregister("incoming_rows")
         step("inserted")
         con.execute(
             "delete from raw.quarantine where region_id = ? and year = ? and kind = ?",
             [region_id, year, kind],
         )
-        qcols = ", ".join(quarantine.columns)
-        con.register("incoming_quarantine", quarantine.to_arrow())
-        con.execute(f"insert into raw.quarantine ({qcols}) select {qcols} from incoming_quarantine")
-        con.unregister("incoming_quarantine")
+        if quarantine.height:
+            qcols = ", ".join(quarantine.columns)
+            con.register("incoming_quarantine", quarantine.to_arrow())
+            con.execute(
+                f"insert into raw.quarantine ({qcols}) select {qcols} from incoming_quarantine"
+            )
+            con.unregister("incoming_quarantine")
         step("quarantined")
         write_load_log(con, **log)
         con.execute("commit")

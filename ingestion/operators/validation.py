@@ -337,8 +337,12 @@ class Annotated:
             return pl.DataFrame(schema=REJECTION_SCHEMA)
         return pl.concat(parts).cast(REJECTION_SCHEMA).sort("source_line", maintain_order=True)
 
-    def valid(self) -> pl.DataFrame:
-        return self.frame.filter(~self.error_mask())
+    def valid(self, columns: list[pl.Expr]) -> pl.DataFrame:
+        """`columns` of the rows without errors. Selected before filtering, so the raw, lookup
+        and error columns are never copied; usually no row has an error, and nothing is."""
+        selected = self.frame.select(columns)
+        mask = self.error_mask()
+        return selected.filter(~mask) if mask.any() else selected
 
 
 REJECTION_SCHEMA = {
