@@ -346,21 +346,21 @@ def ingest_directory(
     for kind in kinds:
         _check_args(region_id, year, kind)
     # One connection and one round of DDL for the folder; each file is still its own transaction.
-    # A worker thread validates and pseudonymises the largest files first (activities), while
-    # this thread archives and loads in file order; a file the worker has not started when its
-    # turn comes is prepared here instead. So the small referenced kinds (courses, clients) are
-    # read, checked and loaded while the worker is busy with the largest file.
+    # A worker thread validates and pseudonymises the first file, then the largest (activities),
+    # while this thread archives and loads in file order, and prepares a file itself when the
+    # worker has not started it by its turn: the referenced kinds (courses, clients) are read,
+    # checked and loaded while the worker is busy with the largest file.
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     prepare = {
         kind: partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None)
         for kind in kinds
     }
-    largest_first = sorted(kinds, key=lambda kind: by_kind[kind].stat().st_size, reverse=True)
+    largest_first = sorted(kinds[1:], key=lambda kind: by_kind[kind].stat().st_size, reverse=True)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
     try:
+        upcoming = {kind: pool.submit(prepare[kind]) for kind in [kinds[0], *largest_first]}
         with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
             ensure_raw_tables(con)
-            upcoming = {kind: pool.submit(prepare[kind]) for kind in largest_first}
             results: list[IngestResult] = []
             for kind in kinds:
                 future = upcoming[kind]
