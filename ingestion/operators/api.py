@@ -21,7 +21,7 @@ from ingestion.db import connect_writer
 from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, normalise_name, schema_for
 from .identifiers import client_keys, load_pseudonym_key, person_keys, pseudonymise
 from .load import (
-    appending_whole_row_groups,
+    bulk_loading,
     ensure_raw_tables,
     known_values,
     last_loaded,
@@ -169,11 +169,13 @@ def ingest_file(
     result = _archived(path, region_id, year, kind, archive_dir)
     prepared = partial(_prepare, path, kind, result.region_id, result.year, secret, sheet)
     if con is not None:
-        return _ingest(con, path, result, prepared, on_step=on_step)
+        previous = last_loaded(con, result.region_id, result.year).get(kind)
+        return _ingest(con, path, result, prepared, previous=previous, on_step=on_step)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as own, appending_whole_row_groups(own):
+    with connect_writer(Path(db_path)) as own, bulk_loading(own):
         ensure_raw_tables(own)
-        return _ingest(own, path, result, prepared, on_step=on_step)
+        previous = last_loaded(own, result.region_id, result.year).get(kind)
+        return _ingest(own, path, result, prepared, previous=previous, on_step=on_step)
 
 
 def _archived(path: Path, region_id: str, year: int, kind: str, archive_dir: Path) -> IngestResult:
@@ -211,14 +213,15 @@ def _ingest(
     result: IngestResult,
     prepared: Callable[[], tuple[ValidationReport, Annotated | None]],
     *,
+    previous: tuple[str, int, int, int] | None,
     on_step: Callable[[str], None] | None,
 ) -> IngestResult:
     """Load one archived file into the open warehouse; `prepared` gives it validated and
-    pseudonymised (see `_prepare`), unless the same file is already loaded."""
+    pseudonymised (see `_prepare`), unless the same file is already loaded (`previous`, from
+    `last_loaded`)."""
     kind, region_id, year, sha256 = result.kind, result.region_id, result.year, result.sha256
     now = datetime.now(UTC).replace(tzinfo=None)
     log = dict(region_id=region_id, year=year, kind=kind, source_file=path.name, sha256=sha256)
-    previous = last_loaded(con, region_id, year, kind)
     if previous is not None and previous[0] == sha256:
         result.rows_in, result.loaded, result.rejected = previous[1:]
         result.status = "unchanged"
@@ -359,14 +362,24 @@ def ingest_directory(
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
     try:
         upcoming = {kind: pool.submit(prepare[kind]) for kind in [kinds[0], *largest_first]}
-        with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
+        with connect_writer(Path(db_path)) as con, bulk_loading(con):
             ensure_raw_tables(con)
+            loaded = last_loaded(con, region_id, int(year))
             results: list[IngestResult] = []
             for kind in kinds:
                 future = upcoming[kind]
                 prepared = prepare[kind] if future.cancel() else future.result
                 result = _archived(by_kind[kind], region_id, year, kind, archive_dir)
-                results.append(_ingest(con, by_kind[kind], result, prepared, on_step=None))
+                results.append(
+                    _ingest(
+                        con,
+                        by_kind[kind],
+                        result,
+                        prepared,
+                        previous=loaded.get(kind),
+                        on_step=None,
+                    )
+                )
             return results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
