@@ -93,7 +93,7 @@ def bulk_loading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
       on a worker thread meanwhile, and on two cores a second DuckDB thread only contended with
       it (about 1 s of 21 s)."""
     con.execute("set max_vacuum_tasks = 0")
-    con.execute("set checkpoint_threshold = '1GB'")
+    con.execute("set checkpoint_threshold = '1GiB'")
     con.execute(f"set threads = {max(1, (os.cpu_count() or 1) - 1)}")
     try:
         yield

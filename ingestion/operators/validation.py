@@ -369,6 +369,10 @@ def _lookup_col(name: str) -> str:
     return f"__lookup__{name}"
 
 
+def _ok_col(name: str) -> str:
+    return f"__ok__{name}"
+
+
 def _parse_distinct(column: pl.Series, f: Field, year: int) -> pl.Expr:
     """A struct (raw, parsed, ok) per row of `column`, computed once per distinct value by the
     same expressions `annotate` uses per row. Null stays null."""
@@ -430,6 +434,11 @@ def annotate(raw: RawTable, schema: Schema, year: int) -> Annotated:
             reason = _parse(f, value, year)[2]
         else:
             parsed, ok, reason = _parse(f, value, year)
+            if ok is not None:
+                # Kept as a column beside the parsed value, so the checks below read it rather
+                # than compute it again (a check-digit rule is the costliest of a file).
+                parsed_exprs.append(ok.alias(_ok_col(f.name)))
+                ok = pl.col(_ok_col(f.name))
         parsed_exprs.append(parsed.alias(f.name))
         if ok is not None:
             checks.append((f.name, value.is_not_null() & ~ok, reason))
