@@ -18,10 +18,10 @@ import polars as pl
 
 from ingestion.db import connect_writer
 
-from .contract import KINDS, LOAD_ORDER, REGIONS, normalise_name, schema_for
+from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, normalise_name, schema_for
 from .identifiers import client_keys, load_pseudonym_key, person_keys, pseudonymise
 from .load import (
-    appending_whole_row_groups,
+    bulk_loading,
     ensure_raw_tables,
     known_values,
     last_loaded,
@@ -169,11 +169,13 @@ def ingest_file(
     result = _archived(path, region_id, year, kind, archive_dir)
     prepared = partial(_prepare, path, kind, result.region_id, result.year, secret, sheet)
     if con is not None:
-        return _ingest(con, path, result, prepared, on_step=on_step)
+        previous = last_loaded(con, result.region_id, result.year).get(kind)
+        return _ingest(con, path, result, prepared, previous=previous, on_step=on_step)
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as own, appending_whole_row_groups(own):
+    with connect_writer(Path(db_path)) as own, bulk_loading(own):
         ensure_raw_tables(own)
-        return _ingest(own, path, result, prepared, on_step=on_step)
+        previous = last_loaded(own, result.region_id, result.year).get(kind)
+        return _ingest(own, path, result, prepared, previous=previous, on_step=on_step)
 
 
 def _archived(path: Path, region_id: str, year: int, kind: str, archive_dir: Path) -> IngestResult:
@@ -211,14 +213,15 @@ def _ingest(
     result: IngestResult,
     prepared: Callable[[], tuple[ValidationReport, Annotated | None]],
     *,
+    previous: tuple[str, int, int, int] | None,
     on_step: Callable[[str], None] | None,
 ) -> IngestResult:
     """Load one archived file into the open warehouse; `prepared` gives it validated and
-    pseudonymised (see `_prepare`), unless the same file is already loaded."""
+    pseudonymised (see `_prepare`), unless the same file is already loaded (`previous`, from
+    `last_loaded`)."""
     kind, region_id, year, sha256 = result.kind, result.region_id, result.year, result.sha256
     now = datetime.now(UTC).replace(tzinfo=None)
     log = dict(region_id=region_id, year=year, kind=kind, source_file=path.name, sha256=sha256)
-    previous = last_loaded(con, region_id, year, kind)
     if previous is not None and previous[0] == sha256:
         result.rows_in, result.loaded, result.rejected = previous[1:]
         result.status = "unchanged"
@@ -246,7 +249,7 @@ def _ingest(
             known = known_values(con, "courses", "course_id", region_id, year)
             annotated.check_reference(f.name, f.name, known)
     rejections = finish_report(report, annotated)
-    rows = _raw_rows(annotated.valid(), schema, region_id, year, path.name, sha256, now)
+    rows = annotated.valid(_raw_columns(schema))
     quarantine = rejections.select(
         pl.lit(region_id).alias("region_id"),
         pl.lit(year, pl.Int32).alias("year"),
@@ -269,8 +272,6 @@ def _ingest(
         replace_partition(
             con,
             schema=schema,
-            region_id=region_id,
-            year=year,
             rows=rows,
             quarantine=quarantine,
             log=dict(
@@ -301,16 +302,10 @@ def _ingest(
     return result
 
 
-def _raw_rows(
-    valid: pl.DataFrame,
-    schema,
-    region_id: str,
-    year: int,
-    source_file: str,
-    sha256: str,
-    loaded_at: datetime,
-) -> pl.DataFrame:
-    exprs = [pl.lit(region_id).alias("region_id"), pl.lit(year, pl.Int32).alias("year")]
+def _raw_columns(schema: Schema) -> list[pl.Expr]:
+    """The columns of raw.<kind> that vary by row, from an annotated frame: the partition and the
+    file's lineage are constants that `replace_partition` adds."""
+    exprs = []
     for f in schema.fields:
         if f.pii == "drop":
             if f.presence_column:
@@ -319,13 +314,8 @@ def _raw_rows(
             exprs.append(pl.col(f.name))
     present = {name for name, _ in output_columns(schema)}
     exprs += [pl.col(c) for c in ("client_key", "person_key") if c in present]
-    exprs += [
-        pl.lit(source_file).alias("source_file"),
-        pl.lit(sha256).alias("source_sha256"),
-        pl.col(LINE_COLUMN).cast(pl.Int32).alias("source_line"),
-        pl.lit(loaded_at).alias("loaded_at"),
-    ]
-    return valid.select(exprs)
+    exprs.append(pl.col(LINE_COLUMN).cast(pl.Int32).alias("source_line"))
+    return exprs
 
 
 def ingest_directory(
@@ -359,24 +349,37 @@ def ingest_directory(
     for kind in kinds:
         _check_args(region_id, year, kind)
     # One connection and one round of DDL for the folder; each file is still its own transaction.
-    # A worker thread validates and pseudonymises the next file while DuckDB loads this one (both
-    # release the GIL); archiving and loading stay in file order on this thread.
+    # A worker thread validates and pseudonymises the first file, then the largest (activities),
+    # while this thread archives and loads in file order, and prepares a file itself when the
+    # worker has not started it by its turn: the referenced kinds (courses, clients) are read,
+    # checked and loaded while the worker is busy with the largest file.
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    prepare = [
-        partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None) for kind in kinds
-    ]
+    prepare = {
+        kind: partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None)
+        for kind in kinds
+    }
+    largest_first = sorted(kinds[1:], key=lambda kind: by_kind[kind].stat().st_size, reverse=True)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
     try:
-        with connect_writer(Path(db_path)) as con, appending_whole_row_groups(con):
+        upcoming = {kind: pool.submit(prepare[kind]) for kind in [kinds[0], *largest_first]}
+        with connect_writer(Path(db_path)) as con, bulk_loading(con):
             ensure_raw_tables(con)
+            loaded = last_loaded(con, region_id, int(year))
             results: list[IngestResult] = []
-            upcoming = pool.submit(prepare[0])
-            for i, kind in enumerate(kinds):
-                prepared = upcoming
-                if i + 1 < len(kinds):
-                    upcoming = pool.submit(prepare[i + 1])
+            for kind in kinds:
+                future = upcoming[kind]
+                prepared = prepare[kind] if future.cancel() else future.result
                 result = _archived(by_kind[kind], region_id, year, kind, archive_dir)
-                results.append(_ingest(con, by_kind[kind], result, prepared.result, on_step=None))
+                results.append(
+                    _ingest(
+                        con,
+                        by_kind[kind],
+                        result,
+                        prepared,
+                        previous=loaded.get(kind),
+                        on_step=None,
+                    )
+                )
             return results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -204,6 +204,17 @@ def _safe_map(columns: list[str], schema: Schema) -> tuple[dict[str, str], list[
         return {}, columns
 
 
+def _has_content(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """True for a line with a cell that is not blank, or with too many fields. Columns are
+    checked one at a time, until every line has content: nearly always after the first."""
+    has_content = frame.get_column(RAGGED_COLUMN)
+    for column in columns:
+        if has_content.all():
+            break
+        has_content = has_content | (frame.get_column(column).str.strip_chars().fill_null("") != "")
+    return has_content
+
+
 def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTable:
     path = Path(path)
     if not path.is_file():
@@ -237,9 +248,9 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTa
         pl.col(LINE_COLUMN).cast(pl.Int64)
     )
     # Blank lines (or rows of empty cells) carry no record.
-    content = [pl.col(c).str.strip_chars().fill_null("") != "" for c in data_columns]
-    if content:
-        frame = frame.filter(pl.any_horizontal(content) | pl.col(RAGGED_COLUMN))
+    has_content = _has_content(frame, data_columns)
+    if not has_content.all():
+        frame = frame.filter(has_content)
     selected = [pl.col(LINE_COLUMN), pl.col(RAGGED_COLUMN)] + [
         pl.col(header).alias(name) for name, header in mapped.items()
     ]

@@ -102,6 +102,22 @@ def test_batched_hmac_is_byte_identical_to_hmac_new(key: bytes, messages: list[s
     assert hmac_hex_many(key, messages) == [hmac_hex(key, m) for m in messages]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    key=st.binary(min_size=1, max_size=130),
+    prefix=st.text(max_size=70),  # the prefix alone can fill a SHA-256 block
+    messages=st.lists(st.text(max_size=40), max_size=5),
+)
+def test_batched_hmac_with_a_prefix_is_the_hmac_of_prefix_and_message(
+    key: bytes, prefix: str, messages: list[str]
+) -> None:
+    """The prefix is hashed once into the inner state; the result must be as if each message
+    carried it."""
+    assert hmac_hex_many(key, messages, prefix=prefix) == [
+        hmac_hex(key, prefix + m) for m in messages
+    ]
+
+
 def test_batched_keys_equal_the_single_value_keys() -> None:
     key = b"test-key-not-secret"
     assert client_keys(key, "hallingdal", ["K-1", "K-2"]) == [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -332,3 +333,34 @@ def test_a_failed_file_stops_the_folder_although_the_next_was_validated(tmp_path
     ]
     assert _rows(db, "select count(*) from raw.activities") == [(0,)]
     assert len(list(archive.rglob("*.csv"))) == 2
+
+
+def test_the_same_folder_again_is_unchanged_file_by_file(tmp_path: Path) -> None:
+    """The loaded state of a folder's partitions is read in one query; every file of an
+    unchanged folder is then a no-op with the counts of its first load."""
+    folder = OPERATOR_SAMPLE_DIR / "drammensregionen" / "2025"
+    db, archive = tmp_path / "w.duckdb", tmp_path / "a"
+    args = dict(region_id="drammensregionen", year=2025, archive_dir=archive, key=KEY)
+    first = ingest_directory(db, folder, **args)
+    again = ingest_directory(db, folder, **args)
+    assert [r.status for r in first] == ["loaded"] * len(LOAD_ORDER)
+    assert [r.status for r in again] == ["unchanged"] * len(LOAD_ORDER)
+    counts = [(r.kind, r.rows_in, r.loaded, r.rejected) for r in first]
+    assert [(r.kind, r.rows_in, r.loaded, r.rejected) for r in again] == counts
+
+
+def test_bulk_loading_settings_are_put_back(tmp_path: Path) -> None:
+    """The settings are global to the database instance: another connection to it must not
+    keep them after the loads."""
+    from ingestion.operators.load import bulk_loading
+
+    settings = "('max_vacuum_tasks', 'checkpoint_threshold', 'threads')"
+    sql = f"select name, value from duckdb_settings() where name in {settings} order by name"
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        before = con.execute(sql).fetchall()
+        with bulk_loading(con):
+            during = dict(con.execute(sql).fetchall())
+        assert con.execute(sql).fetchall() == before
+    assert during["max_vacuum_tasks"] == "0"
+    assert during["checkpoint_threshold"] == "1.0 GiB"
+    assert int(during["threads"]) == max(1, (os.cpu_count() or 1) - 1)

@@ -143,3 +143,25 @@ def test_values_parsed_once_per_distinct_value_equal_the_per_row_parse() -> None
         assert looked_up.filter(present).equals(per_row.filter(present)), (f.name, f.type)
         assert looked_up.filter(~present).get_column("parsed").null_count() == (~present).sum()
         assert per_row.filter(~present).get_column("parsed").null_count() == (~present).sum()
+
+
+def test_blank_lines_carry_no_record_but_a_line_with_any_filled_cell_does(tmp_path: Path) -> None:
+    """The blank-line check reads one column at a time while some line has no content yet: a
+    line whose first cells are empty but whose last is filled is still a record (and reported at
+    its own line), while lines of empty or whitespace-only cells are dropped."""
+    path = tmp_path / "finance.csv"
+    path.write_text(
+        "type;kategori;belop\n"
+        "regnskap;lonn;100\n"  # line 2
+        ";;\n"  # line 3: empty cells
+        " ; \t ;  \n"  # line 4: whitespace only
+        ";;250\n"  # line 5: only the amount
+        "budsjett;lonn;200\n",  # line 6
+        encoding="utf-8",
+    )
+    report = validate_file(path, "finance", 2025)
+    assert (report.rows_in, report.valid_rows, report.rejected_rows) == (3, 2, 1)
+    assert {(e.line, e.column, e.reason_code) for e in report.errors} == {
+        (5, "record_type", "missing_required"),
+        (5, "category", "missing_required"),
+    }
