@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import sys
@@ -35,30 +36,36 @@ def operator_files(
 
 
 def ingest(args: dict) -> dict:
-    """The project's CSV path (ingest_directory: read, validate, pseudonymise, load) for every
+    """The project's CSV path (ingest_directories: read, validate, pseudonymise, load) for every
     region-year, history first; the warehouse is copied to `history_copy` before the last year."""
-    from ingestion.operators import ingest_directory
+    from ingestion.operators import ingest_directories
 
     db = Path(args["db"])
     folders = operator_files(Path(args["operator_dir"]))
     last_year = max(year for _, year, _ in folders)
     seconds = {"history": 0.0, "year": 0.0}
     rows = {"history": 0, "year": 0}
-    copied = False
-    for region_id, year, folder in folders:
-        part = "year" if year == last_year else "history"
-        if part == "year" and not copied:
+    for part in ("history", "year"):
+        if part == "year":
             shutil.copyfile(db, args["history_copy"])
-            copied = True
         started = time.perf_counter()
-        results = ingest_directory(
-            db, folder, region_id=region_id, year=year, archive_dir=Path(args["archive_dir"])
+        results = ingest_directories(
+            db,
+            [
+                (folder, region_id, year)
+                for region_id, year, folder in folders
+                if (year == last_year) == (part == "year")
+            ],
+            archive_dir=Path(args["archive_dir"]),
         )
         seconds[part] += time.perf_counter() - started
         rows[part] += sum(r.rows_in for r in results)
-        if any(r.status != "loaded" or r.rejected for r in results):
-            bad = [(r.source_file, r.status, r.rejected) for r in results if r.rejected]
-            print(f"warning: {region_id}/{year}: {bad}", file=sys.stderr)
+        by_folder = itertools.groupby(results, key=lambda r: (r.region_id, r.year))
+        for (region_id, year), folder_results in by_folder:
+            folder_results = list(folder_results)
+            if any(r.status != "loaded" or r.rejected for r in folder_results):
+                bad = [(r.source_file, r.status, r.rejected) for r in folder_results if r.rejected]
+                print(f"warning: {region_id}/{year}: {bad}", file=sys.stderr)
     return {"seconds": seconds, "rows": rows}
 
 

@@ -3,7 +3,14 @@
 No Dagster here and no side effects at import time.
 """
 
-from .api import IngestError, IngestResult, detect_kind, ingest_directory, ingest_file
+from .api import (
+    IngestError,
+    IngestResult,
+    detect_kind,
+    ingest_directories,
+    ingest_directory,
+    ingest_file,
+)
 from .contract import KINDS, REGIONS, load_contract
 from .identifiers import PseudonymKeyMissing, is_valid_national_id, is_valid_org_number
 from .readers import FileUnreadable
@@ -26,6 +33,7 @@ __all__ = [
     "PseudonymKeyMissing",
     "ValidationReport",
     "detect_kind",
+    "ingest_directories",
     "ingest_directory",
     "ingest_file",
     "is_valid_national_id",

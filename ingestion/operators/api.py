@@ -1,4 +1,5 @@
-"""Public entry points: validate_file, ingest_file, ingest_directory, detect_kind."""
+"""Public entry points: validate_file, ingest_file, ingest_directory, ingest_directories,
+detect_kind."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -328,8 +330,97 @@ def ingest_directory(
     key: bytes | None = None,
 ) -> list[IngestResult]:
     """Ingest every <kind>.csv/.xlsx in a folder, referenced kinds first (courses, clients)."""
-    directory = Path(directory)
+    return ingest_directories(
+        db_path, [(Path(directory), region_id, year)], archive_dir=archive_dir, key=key
+    )
+
+
+def ingest_directories(
+    db_path: Path,
+    folders: Iterable[tuple[Path, str, int]],
+    *,
+    archive_dir: Path,
+    key: bytes | None = None,
+    on_folder: Callable[[list[IngestResult]], None] | None = None,
+) -> list[IngestResult]:
+    """Ingest (folder, region_id, year) folders in order, each as `ingest_directory` does, on one
+    connection with one checkpoint at the end. A folder that raises (a failed file, two files of
+    one kind) stops the run there: later folders are neither archived nor loaded, as when each
+    folder is ingested in turn. `on_folder` sees each folder's results once the folder is loaded,
+    as the results of that folder's `ingest_directory` call."""
     secret = key if key is not None else load_pseudonym_key()
+    folders = [(Path(directory), region_id, int(year)) for directory, region_id, year in folders]
+    # A worker thread validates and pseudonymises each folder's first file, then its largest
+    # (activities), while this thread archives and loads in file order, and prepares a file itself
+    # when the worker has not started it by its turn: the referenced kinds (courses, clients) are
+    # read, checked and loaded while the worker is busy with the largest file. The worker runs one
+    # folder ahead, so it is busy while this thread loads a folder's last files; no further, so
+    # the prepared frames of at most two folders are held.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
+    results: list[IngestResult] = []
+    try:
+        with ExitStack() as warehouse:
+            con: duckdb.DuckDBPyConnection | None = None
+            ahead = _plan_folder(pool, *folders[0], secret) if folders else None
+            for index, folder in enumerate(folders):
+                plan = ahead
+                if index + 1 < len(folders):
+                    ahead = _plan_folder(pool, *folders[index + 1], secret)
+                if isinstance(plan, Exception):
+                    raise plan
+                if not plan:
+                    continue
+                if con is None:
+                    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+                    con = warehouse.enter_context(connect_writer(Path(db_path)))
+                    warehouse.enter_context(bulk_loading(con))
+                    ensure_raw_tables(con)
+                _, region_id, year = folder
+                loaded = last_loaded(con, region_id, year)
+                folder_results = []
+                for kind, (path, prepare, future) in plan.items():
+                    prepared = prepare if future.cancel() else future.result
+                    result = _archived(path, region_id, year, kind, archive_dir)
+                    previous = loaded.get(kind)
+                    folder_results.append(
+                        _ingest(con, path, result, prepared, previous=previous, on_step=None)
+                    )
+                results += folder_results
+                if on_folder is not None:
+                    on_folder(folder_results)
+        return results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_Plan = dict[str, tuple[Path, Callable[[], tuple[ValidationReport, Annotated | None]], Future]]
+
+
+def _plan_folder(
+    pool: ThreadPoolExecutor, directory: Path, region_id: str, year: int, secret: bytes
+) -> _Plan | Exception:
+    """A folder's files in load order, each with its preparation and the worker's future for it
+    (the first file, then the largest first). A folder that cannot be loaded gives its error, for
+    the caller to raise when the folder is reached."""
+    try:
+        by_kind = _folder_files(directory)
+        for kind in by_kind:
+            _check_args(region_id, year, kind)
+        kinds = list(by_kind)
+        size = {kind: by_kind[kind].stat().st_size for kind in kinds}
+    except (ValueError, OSError) as exc:
+        return exc
+    prepare = {
+        kind: partial(_prepare, by_kind[kind], kind, region_id, year, secret, None)
+        for kind in kinds
+    }
+    largest_first = sorted(kinds[1:], key=size.__getitem__, reverse=True)
+    upcoming = {kind: pool.submit(prepare[kind]) for kind in kinds[:1] + largest_first}
+    return {kind: (by_kind[kind], prepare[kind], upcoming[kind]) for kind in kinds}
+
+
+def _folder_files(directory: Path) -> dict[str, Path]:
+    """Per kind, in load order, the folder's <kind>.csv/.xlsx; two files of one kind are refused."""
     by_kind: dict[str, Path] = {}
     for path in sorted(directory.iterdir()):
         if not path.is_file() or path.name.startswith((".", "~$")):
@@ -343,46 +434,7 @@ def ingest_directory(
                 f"«{path.name}». Lever én fil per type."
             )
         by_kind[kind] = path
-    kinds = [kind for kind in LOAD_ORDER if kind in by_kind]
-    if not kinds:
-        return []
-    for kind in kinds:
-        _check_args(region_id, year, kind)
-    # One connection and one round of DDL for the folder; each file is still its own transaction.
-    # A worker thread validates and pseudonymises the first file, then the largest (activities),
-    # while this thread archives and loads in file order, and prepares a file itself when the
-    # worker has not started it by its turn: the referenced kinds (courses, clients) are read,
-    # checked and loaded while the worker is busy with the largest file.
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    prepare = {
-        kind: partial(_prepare, by_kind[kind], kind, region_id, int(year), secret, None)
-        for kind in kinds
-    }
-    largest_first = sorted(kinds[1:], key=lambda kind: by_kind[kind].stat().st_size, reverse=True)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
-    try:
-        upcoming = {kind: pool.submit(prepare[kind]) for kind in [kinds[0], *largest_first]}
-        with connect_writer(Path(db_path)) as con, bulk_loading(con):
-            ensure_raw_tables(con)
-            loaded = last_loaded(con, region_id, int(year))
-            results: list[IngestResult] = []
-            for kind in kinds:
-                future = upcoming[kind]
-                prepared = prepare[kind] if future.cancel() else future.result
-                result = _archived(by_kind[kind], region_id, year, kind, archive_dir)
-                results.append(
-                    _ingest(
-                        con,
-                        by_kind[kind],
-                        result,
-                        prepared,
-                        previous=loaded.get(kind),
-                        on_step=None,
-                    )
-                )
-            return results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    return {kind: by_kind[kind] for kind in LOAD_ORDER if kind in by_kind}
 
 
 __all__ = [
@@ -390,6 +442,7 @@ __all__ = [
     "IngestError",
     "IngestResult",
     "detect_kind",
+    "ingest_directories",
     "ingest_directory",
     "ingest_file",
 ]

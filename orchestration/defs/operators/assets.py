@@ -58,24 +58,28 @@ def raw_operators(
     scope = RegionYearScope.from_keys(context.partition_keys)
     source_dir = _source_dir(config)
     per_kind: dict[str, list] = defaultdict(list)
+    folders = []
     for year, region_id in itertools.product(scope.years, scope.region_ids):
         folder = source_dir / region_id / str(year)
         if not folder.is_dir():
             context.log.warning(f"{region_id}/{year}: ingen filer i {folder}; ingenting lastet.")
             continue
-        results = operators.ingest_directory(
-            warehouse.db_path,
-            folder,
-            region_id=region_id,
-            year=year,
-            archive_dir=warehouse.archive_dir / "operators",
-        )
+        folders.append((folder, region_id, year))
+
+    def loaded(results: list[operators.IngestResult]) -> None:
         for result in results:
             per_kind[result.kind].append(result)
             context.log.info(
-                f"{result.region_id}/{year}/{result.source_file}: {result.loaded} lastet, "
+                f"{result.region_id}/{result.year}/{result.source_file}: {result.loaded} lastet, "
                 f"{result.rejected} avvist ({result.status})"
             )
+
+    operators.ingest_directories(
+        warehouse.db_path,
+        folders,
+        archive_dir=warehouse.archive_dir / "operators",
+        on_folder=loaded,
+    )
     for kind in OPERATOR_KINDS:
         results = per_kind.get(kind, [])
         yield dg.MaterializeResult(

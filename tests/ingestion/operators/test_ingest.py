@@ -10,7 +10,9 @@ import pytest
 
 from ingestion.operators import (
     IngestError,
+    IngestResult,
     PseudonymKeyMissing,
+    ingest_directories,
     ingest_directory,
     ingest_file,
     sample_identifiers,
@@ -364,3 +366,154 @@ def test_bulk_loading_settings_are_put_back(tmp_path: Path) -> None:
     assert during["max_vacuum_tasks"] == "0"
     assert during["checkpoint_threshold"] == "1.0 GiB"
     assert int(during["threads"]) == max(1, (os.cpu_count() or 1) - 1)
+
+
+def _three_folders(
+    tmp_path: Path, bad_clients_in: str | None = None
+) -> list[tuple[Path, str, int]]:
+    """Copies of three sample folders, in load order; `bad_clients_in` gets a clients file that
+    cannot be read, so that folder fails at its second file."""
+    from ingestion.operators.samplegen import generate_unreadable
+
+    folders = []
+    for region_id, year in (
+        ("drammensregionen", 2025),
+        ("hallingdal", 2025),
+        ("kongsberg_numedal", 2025),
+    ):
+        folder = tmp_path / "in" / region_id / str(year)
+        folder.mkdir(parents=True)
+        for path in (OPERATOR_SAMPLE_DIR / region_id / str(year)).iterdir():
+            (folder / path.name).write_bytes(path.read_bytes())
+        if region_id == bad_clients_in:
+            bad = generate_unreadable(tmp_path / "bad")["missing_columns"]
+            for path in folder.glob("clients.*"):
+                path.unlink()
+            (folder / "clients.csv").write_bytes(bad.read_bytes())
+        folders.append((folder, region_id, year))
+    return folders
+
+
+def _loop(
+    db: Path, folders: list[tuple[Path, str, int]], archive: Path
+) -> tuple[list, Exception | None]:
+    """What callers did before `ingest_directories`: one `ingest_directory` per folder, stopping
+    at the first folder that raises."""
+    results = []
+    try:
+        for folder, region_id, year in folders:
+            results += ingest_directory(
+                db, folder, region_id=region_id, year=year, archive_dir=archive, key=KEY
+            )
+    except (IngestError, ValueError) as exc:
+        return results, exc
+    return results, None
+
+
+def _same_warehouse(db: Path, other: Path) -> None:
+    for table in (*LOAD_ORDER, "quarantine", "load_log"):
+        sql = f"select * exclude (loaded_at) from raw.{table} order by all"
+        assert _rows(db, sql) == _rows(other, sql), table
+
+
+def test_folders_on_one_connection_load_as_folder_by_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingestion.operators.api as api
+
+    folders = _three_folders(tmp_path)
+    by_folder, error = _loop(tmp_path / "loop.duckdb", folders, tmp_path / "a_loop")
+    assert error is None
+    opened: list[Path] = []
+    connect = api.connect_writer
+    monkeypatch.setattr(api, "connect_writer", lambda db: opened.append(db) or connect(db))
+    seen: list[IngestResult] = []
+    together = ingest_directories(
+        tmp_path / "one.duckdb",
+        folders,
+        archive_dir=tmp_path / "a_one",
+        key=KEY,
+        on_folder=seen.extend,
+    )
+    assert opened == [tmp_path / "one.duckdb"]
+    assert seen == together
+    assert len(together) == 3 * len(LOAD_ORDER)
+    assert [r.region_id for r in together[:: len(LOAD_ORDER)]] == [f[1] for f in folders]
+    metadata = [
+        {**r.as_metadata(), "archived_path": r.archived_path.relative_to(archive)}
+        for results, archive in ((by_folder, tmp_path / "a_loop"), (together, tmp_path / "a_one"))
+        for r in results
+    ]
+    assert metadata[: len(by_folder)] == metadata[len(by_folder) :]
+    _same_warehouse(tmp_path / "one.duckdb", tmp_path / "loop.duckdb")
+
+
+def test_a_failed_file_in_folder_2_of_3_stops_the_run_as_folder_by_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker runs ahead into the next folder, but only this thread archives and loads, and
+    only once a folder is reached: the third folder is prepared, never archived or loaded."""
+    import ingestion.operators.api as api
+
+    folders = _three_folders(tmp_path, bad_clients_in="hallingdal")
+    loop_results, loop_error = _loop(tmp_path / "loop.duckdb", folders, tmp_path / "a_loop")
+    assert isinstance(loop_error, IngestError)
+    prepared: list[Path] = []
+    prepare = api._prepare
+    monkeypatch.setattr(
+        api, "_prepare", lambda path, *a: prepared.append(path) or prepare(path, *a)
+    )
+    seen: list[IngestResult] = []
+    with pytest.raises(IngestError, match="Påkrevde kolonner mangler") as failed:
+        ingest_directories(
+            tmp_path / "one.duckdb",
+            folders,
+            archive_dir=tmp_path / "a_one",
+            key=KEY,
+            on_folder=seen.extend,
+        )
+    assert failed.value.result.as_metadata()["source_file"] == loop_error.result.source_file
+    assert [r.status for r in seen] == [r.status for r in loop_results]
+    assert [(r.region_id, r.kind) for r in seen] == [("drammensregionen", k) for k in LOAD_ORDER]
+    assert _rows(
+        tmp_path / "one.duckdb",
+        "select kind, status from raw.load_log where region_id = 'hallingdal' order by loaded_at",
+    ) == [
+        ("courses", "loaded"),
+        ("clients", "failed"),
+    ]
+    third = folders[2][0]
+    assert any(path.parent == third for path in prepared)  # the worker did run ahead
+    _same_warehouse(tmp_path / "one.duckdb", tmp_path / "loop.duckdb")
+    assert _rows(
+        tmp_path / "one.duckdb",
+        "select count(*) from raw.load_log where region_id = 'kongsberg_numedal'",
+    ) == [(0,)]
+    archived = sorted(p.relative_to(tmp_path / "a_one") for p in (tmp_path / "a_one").rglob("*.*"))
+    assert archived == sorted(
+        p.relative_to(tmp_path / "a_loop") for p in (tmp_path / "a_loop").rglob("*.*")
+    )
+    third_shas = {api.file_sha256(p) for p in third.iterdir()}
+    assert not third_shas & {p.stem for p in archived}
+
+
+def test_a_folder_with_two_files_of_one_kind_stops_the_run_when_it_is_reached(
+    tmp_path: Path,
+) -> None:
+    folders = _three_folders(tmp_path)
+    third = folders[2][0]
+    clients = next(third.glob("clients.*"))
+    (third / f"klienter{clients.suffix}").write_bytes(clients.read_bytes())
+    loop_results, loop_error = _loop(tmp_path / "loop.duckdb", folders, tmp_path / "a_loop")
+    assert isinstance(loop_error, ValueError)
+    seen: list[IngestResult] = []
+    with pytest.raises(ValueError, match="Lever én fil per type"):
+        ingest_directories(
+            tmp_path / "one.duckdb",
+            folders,
+            archive_dir=tmp_path / "a_one",
+            key=KEY,
+            on_folder=seen.extend,
+        )
+    assert len(seen) == len(loop_results) == 2 * len(LOAD_ORDER)
+    _same_warehouse(tmp_path / "one.duckdb", tmp_path / "loop.duckdb")
