@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import duckdb
@@ -473,11 +474,26 @@ def test_a_failed_file_in_folder_2_of_3_stops_the_run_as_folder_by_folder(
     import ingestion.operators.api as api
 
     folders = _three_folders(tmp_path, bad_clients_in="hallingdal")
-    prepared: list[Path] = []
-    prepare = api._prepare
-    monkeypatch.setattr(
-        api, "_prepare", lambda path, *a: prepared.append(path) or prepare(path, *a)
-    )
+    second, third = folders[1][0], folders[2][0]
+    third_prepared = threading.Event()
+    prepare, archived = api._prepare, api._archived
+
+    def prepare_and_note(path: Path, *args):
+        prepared = prepare(path, *args)
+        if path.parent == third:
+            third_prepared.set()
+        return prepared
+
+    def archived_once_ahead(path: Path, region_id: str, year: int, kind: str, archive: Path):
+        # In the run of all folders, the bad file is archived and loaded only once the worker has
+        # prepared a file of the third folder, so that the run ahead is certain, whatever the
+        # timing.
+        if archive == tmp_path / "a_one" and path.parent == second and kind == "clients":
+            assert third_prepared.wait(timeout=60)
+        return archived(path, region_id, year, kind, archive)
+
+    monkeypatch.setattr(api, "_prepare", prepare_and_note)
+    monkeypatch.setattr(api, "_archived", archived_once_ahead)
     error = _same_as_the_loop(tmp_path, folders)
     assert isinstance(error, IngestError) and "Påkrevde kolonner mangler" in str(error)
     sql = "select region_id, kind, status from raw.load_log order by loaded_at"
@@ -486,10 +502,9 @@ def test_a_failed_file_in_folder_2_of_3_stops_the_run_as_folder_by_folder(
         ("hallingdal", "courses", "loaded"),
         ("hallingdal", "clients", "failed"),
     ]
-    third = folders[2][0]
-    assert any(path.parent == third for path in prepared)  # the worker did run ahead
-    archived = {p.stem for p in (tmp_path / "a_one").rglob("*.*")}
-    assert not archived & {api.file_sha256(p) for p in third.iterdir()}
+    assert third_prepared.is_set()
+    in_archive = {p.stem for p in (tmp_path / "a_one").rglob("*.*")}
+    assert not in_archive & {api.file_sha256(p) for p in third.iterdir()}
 
 
 def test_a_folder_with_two_files_of_one_kind_stops_the_run_when_it_is_reached(
