@@ -77,3 +77,16 @@ def test_only_the_newest_dbt_run_folders_are_kept(tmp_path, dbt_manifest):
     ]
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [f"dbt_models-run{i}" for i in range(3, 8)] + ["manifest.json"]
+
+
+def test_a_dbt_commands_partial_parse_goes_back_to_the_project(tmp_path, dbt_manifest):
+    from orchestration.defs.dbt.assets import keep_partial_parse
+
+    run_target, project_target = tmp_path / "dbt_models-run", tmp_path / "target"
+    run_target.mkdir()
+    assert keep_partial_parse(run_target, project_target) is False  # a command that never parsed
+    assert not (project_target / "partial_parse.msgpack").exists()
+
+    (run_target / "partial_parse.msgpack").write_bytes(b"parsed with this profile")
+    assert keep_partial_parse(run_target, project_target) is True
+    assert (project_target / "partial_parse.msgpack").read_bytes() == b"parsed with this profile"

@@ -57,6 +57,20 @@ def prune_dbt_run_folders(target_dir: Path, keep: int = KEPT_DBT_RUN_FOLDERS) ->
 # The run's scope reaches dbt in the environment, not as --vars: dbt reads it only while
 # executing (macros/year_partition.sql), so the partial parse from `etablerer prepare` stays valid.
 DBT_SCOPE_ENV = "ETABLERER_DBT_SCOPE"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+
+def keep_partial_parse(run_target: Path, project_target: Path) -> bool:
+    """dagster-dbt starts each dbt command from the project's partial parse. dbt parses again
+    in full when the profile differs from `etablerer prepare`'s (another warehouse path, as in
+    tests and the benchmark); its new partial parse goes back to the project, so the next
+    command starts from it."""
+    parsed = run_target / PARTIAL_PARSE_FILE
+    if not parsed.exists():
+        return False
+    project_target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(parsed, project_target / PARTIAL_PARSE_FILE)
+    return True
 
 
 def dbt_scope(context: dg.AssetExecutionContext) -> dict[str, Any]:
@@ -100,4 +114,5 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     try:
         yield from invocation.stream()
     finally:
+        keep_partial_parse(invocation.target_path, dbt_project.project_dir / "target")
         prune_dbt_run_folders(dbt_project.project_dir / "target")
