@@ -89,7 +89,7 @@ def bulk_loading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
       whichever small file crossed the WAL threshold paid for checkpointing the loads before it
       (0.9 s of the benchmark, in establishments files of 3 000 rows). The WAL holds what the
       block loads, until the checkpoint at the end.
-    - One DuckDB thread fewer than cores (`threads`): `ingest_directory` validates the next file
+    - One DuckDB thread fewer than cores (`threads`): `ingest_directories` validates the next file
       on a worker thread meanwhile, and on two cores a second DuckDB thread only contended with
       it (about 1 s of 21 s)."""
     con.execute("set max_vacuum_tasks = 0")

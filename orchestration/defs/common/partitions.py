@@ -74,12 +74,12 @@ class RegionYearScope:
 
     @property
     def region_filter(self) -> list[str] | None:
-        """None for every region, else the regions to rebuild (dbt var, GX and report filter)."""
+        """None for every region, else the regions to rebuild (dbt scope, GX and report filter)."""
         return None if self.all_regions else list(self.region_ids)
 
     @property
     def year_filter(self) -> int | list[int]:
-        """One year, or the list of them (dbt var `year`, GX filter)."""
+        """One year, or the list of them (dbt scope `year`, GX filter)."""
         return self.years[0] if len(self.years) == 1 else list(self.years)
 
     @classmethod
