@@ -1,5 +1,15 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='partition_replace',
+        on_schema_change='fail',
+    )
+}}
+
 -- Unsuppressed KPI counts per region-year (grain = 'region') and per region-year-municipality
 -- (grain = 'municipality'), from one set of formulas (grouping sets). The marts add suppression.
+-- A table of the run's region-years, not a view: three marts and a test read it, and as a view
+-- each of them computed it again over the region's every year.
 with
 
 client_years as (
@@ -230,3 +240,4 @@ joined as (
 )
 
 select * from joined
+where {{ year_partition_filter() }}
