@@ -44,11 +44,13 @@ def run_suite(
     year: Years = None,
     region_id: RegionIds = None,
     docs_dir: Path | None = None,
+    defer_docs: bool = False,
 ) -> SuiteResult:
     """Validate one suite against the warehouse at `db_path`.
 
     The warehouse is opened read-only and closed before validation starts, so a writer can run
-    right after. With `docs_dir`, Data Docs HTML is written to `docs_dir/<name>/index.html`.
+    right after. With `docs_dir`, Data Docs HTML is written to `docs_dir/<name>/index.html`;
+    with `defer_docs` too, only when `build_deferred_docs()` is called (in the same process).
     Raises `ValueError` for an unknown suite and `FileNotFoundError` for a missing warehouse; a
     missing table is a failed result, not an error.
     """
@@ -80,7 +82,7 @@ def run_suite(
         )
     finally:
         con.close()
-    return validate_batches(name, batches, docs_dir=docs_dir)
+    return validate_batches(name, batches, docs_dir=docs_dir, defer_docs=defer_docs)
 
 
 def _builder(name: str) -> Callable[..., list[Batch]]:
@@ -105,8 +107,28 @@ def import_gx() -> None:
     import great_expectations  # noqa: F401
 
 
+# Data Docs still to write: (the suite's ephemeral context, its site name). Writing them is
+# about a third of a suite's time, and the verdict does not wait for it (`defer_docs`).
+_deferred_docs: list[tuple[Any, str]] = []
+
+
+def build_deferred_docs() -> int:
+    """Write the Data Docs of every suite validated with `defer_docs` since the last call; returns
+    how many sites were written."""
+    built = 0
+    while _deferred_docs:
+        context, site_name = _deferred_docs.pop(0)
+        context.build_data_docs(site_names=[site_name])
+        built += 1
+    return built
+
+
 def validate_batches(
-    suite_name: str, batches: list[Batch], *, docs_dir: Path | None = None
+    suite_name: str,
+    batches: list[Batch],
+    *,
+    docs_dir: Path | None = None,
+    defer_docs: bool = False,
 ) -> SuiteResult:
     """Validate each batch against its own GX suite `<suite_name>.<batch.name>` in one
     ephemeral context, and fold the results into one `SuiteResult`."""
@@ -173,7 +195,10 @@ def validate_batches(
 
     docs_path = None
     if docs_site is not None:
-        context.build_data_docs(site_names=[site_name])
+        if defer_docs:
+            _deferred_docs.append((context, site_name))
+        else:
+            context.build_data_docs(site_names=[site_name])
         docs_path = docs_site / "index.html"
     return SuiteResult(
         suite_name=suite_name,
