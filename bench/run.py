@@ -375,9 +375,9 @@ class Bench:
         return f["seconds"]
 
     def region_floor(self, year_floor: float) -> Row:
-        """Row 4f: the compiled SQL of row 2b with the scope of row 4's region-year. A rebuild
-        of the region-year cannot be a smaller share of the full run than this share of the
-        data work, whatever the overhead around it."""
+        """Row 4f: the compiled SQL of row 2b with the scope of row 4's region-year, the share of
+        the year's data work that the rebuild must do whatever overhead is cut (costs paid by
+        both runs alike only raise its share of the full run)."""
         self.say(f"4f. the compiled SQL again, scoped to {self.region}|{self.year}")
         db = self.work / "national" / "etablerer.duckdb"
         floor_db = self.work / "compiled_region" / "etablerer.duckdb"
