@@ -237,7 +237,11 @@ joined as (
         and client_counts.year = population_counts.year
         and client_counts.municipality_code
         is not distinct from population_counts.municipality_code
+),
+
+final as (
+    select * from joined
+    where {{ year_partition_filter() }}
 )
 
-select * from joined
-where {{ year_partition_filter() }}
+select * from final
