@@ -8,9 +8,15 @@ the change itself.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.forkserver
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -454,6 +460,43 @@ def build_region_report(
     )
 
 
+# A region's report takes about a second of one core (charts and PDF), and the reports do not
+# depend on each other: they render on every core, in processes forked from a server that has
+# this module (matplotlib, fpdf) imported already. Forked from that server, not from the caller,
+# which may hold threads (Dagster, DuckDB, the GX worker).
+_RENDERERS = multiprocessing.get_context("forkserver")
+
+
+def start_renderers() -> None:
+    """Start the server the renderers fork from, so its imports run on another core while the
+    caller loads (`etablerer run`). Without it, the first report run starts it."""
+    _RENDERERS.set_forkserver_preload([__name__])
+    multiprocessing.forkserver.ensure_running()
+
+
+def _render_region(
+    data: MartData, region: Row, checks: list[CheckStatus] | None, generated_at: str
+) -> tuple[bytes, bytes]:
+    """One region's report as HTML and PDF bytes."""
+    report = build_region_report(data, region, checks=checks, generated_at=generated_at)
+    return html.render(report).encode("utf-8"), pdf.render(report)
+
+
+def _render_regions(
+    data: MartData, regions: list[Row], checks: list[CheckStatus] | None, generated_at: str
+) -> list[tuple[bytes, bytes]]:
+    render = partial(_render_region, data, checks=checks, generated_at=generated_at)
+    processes = min(len(regions), os.cpu_count() or 1)
+    if processes < 2:
+        return [render(region) for region in regions]
+    start_renderers()
+    try:
+        with ProcessPoolExecutor(processes, mp_context=_RENDERERS) as pool:
+            return list(pool.map(render, regions))
+    except BrokenProcessPool:  # a renderer was killed (memory): render here instead
+        return [render(region) for region in regions]
+
+
 def render_annual_reports(
     db_path: Path,
     year: int,
@@ -469,25 +512,14 @@ def render_annual_reports(
     atomically, so a failure leaves the earlier files as they were."""
     data = read_marts(db_path, year)
     generated_at = datetime.now().strftime("%d.%m.%Y %H:%M")
-    built: list[tuple[str, Path, bytes, Path, bytes]] = []
     folder = Path(out_dir) / str(year)
-    for region in data.regions:
-        if regions is not None and region["region_id"] not in regions:
-            continue
-        report = build_region_report(data, region, checks=checks, generated_at=generated_at)
-        stem = f"arsrapport_{region['region_id']}_{year}"
-        built.append(
-            (
-                region["region_id"],
-                folder / f"{stem}.html",
-                html.render(report).encode("utf-8"),
-                folder / f"{stem}.pdf",
-                pdf.render(report),
-            )
-        )
+    wanted = [r for r in data.regions if regions is None or r["region_id"] in regions]
+    built = _render_regions(data, wanted, checks, generated_at)
     rendered = []
-    for region_id, html_path, html_bytes, pdf_path, pdf_bytes in built:
+    for region, (html_bytes, pdf_bytes) in zip(wanted, built, strict=True):
+        stem = f"arsrapport_{region['region_id']}_{year}"
+        html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
         write_atomic(html_path, html_bytes)
         write_atomic(pdf_path, pdf_bytes)
-        rendered.append(RenderedReport(region_id, year, html_path, pdf_path))
+        rendered.append(RenderedReport(region["region_id"], year, html_path, pdf_path))
     return rendered

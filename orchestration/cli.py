@@ -247,9 +247,11 @@ def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
 @click.option("--skip-ssb", is_flag=True, help="Ikke last SSB-folketall på nytt.")
 def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     """Materialise a year's assets through Dagster and print a summary."""
+    from deliverables.annual_report import start_renderers
     from expectations.worker import start_worker, stop_worker
 
-    start_worker()  # GX imports on the other core while Dagster loads
+    start_worker()  # GX imports on the other core while Dagster loads,
+    start_renderers()  # and so do the report renderers' chart and PDF libraries
     try:
         _run(years, region_id, skip_ssb)
     finally:

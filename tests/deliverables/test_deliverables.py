@@ -1,6 +1,7 @@
 """The deliverables on the sample: the PDF renders with charts and tables; the figures printed in
 the HTML and written to the XLSX files equal the marts; payout totals and blocked reasons."""
 
+import re
 from decimal import Decimal
 
 import duckdb
@@ -8,7 +9,9 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from deliverables import annual_report
 from deliverables.formatting import parse_number
+from deliverables.marts import read_marts
 from deliverables.payouts import AMOUNT_COL, FIRST_DATA_ROW, HEADERS, SHEET
 from tests.deliverables.conftest import YEAR
 from tests.deliverables.helpers_html import sourced_cells
@@ -228,3 +231,23 @@ def test_index_links_every_deliverable(rendered):
         assert f'href="{name}"' in html
         assert (rendered["folder"] / name).is_file()
     assert "Ringeriksregionen" in html and "Utbetaling i august 2026" in html
+
+
+def test_reports_rendered_by_the_renderer_processes_equal_those_rendered_here(
+    rendered, monkeypatch
+):
+    monkeypatch.setattr(annual_report.os, "cpu_count", lambda: 2)  # the pool, on any machine
+    data = read_marts(rendered["db"], YEAR)
+    regions = data.regions[:3]
+    stamp = "01.01.2026 00:00"
+    forked = annual_report._render_regions(data, regions, None, stamp)
+    here = [annual_report._render_region(data, region, None, stamp) for region in regions]
+    assert [html for html, _ in forked] == [html for html, _ in here]
+    for (_, forked_pdf), (_, here_pdf) in zip(forked, here, strict=True):
+        assert _without_time_stamps(forked_pdf) == _without_time_stamps(here_pdf)
+
+
+def _without_time_stamps(pdf: bytes) -> bytes:
+    """fpdf stamps each file with the second it was made, and derives the file's /ID from it."""
+    pdf = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", pdf)
+    return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", pdf)
