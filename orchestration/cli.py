@@ -251,7 +251,8 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     from expectations.worker import start_worker, stop_worker
 
     start_worker()  # GX imports on the other core while Dagster loads,
-    start_renderers()  # and so do the report renderers' chart and PDF libraries
+    if region_id is None:  # and, when a run renders every region's report, the renderers'
+        start_renderers()  # chart and PDF libraries (one report renders in this process)
     try:
         _run(years, region_id, skip_ssb)
     finally:
