@@ -256,6 +256,24 @@ class Bench:
         steps = self.stage("step_timings", {"dagster_home": env["DAGSTER_HOME"]}).json()
         return result, steps
 
+    def floor_copy(self, warehouse: Path, folder: str) -> Path:
+        """A copy of `warehouse` for the compiled SQL, named as dbt's profile names the catalog."""
+        floor_db = self.work / folder / "etablerer.duckdb"
+        floor_db.parent.mkdir()
+        shutil.copyfile(warehouse, floor_db)
+        return floor_db
+
+    def compiled_sql(self, compile_dir: Path, floor_db: Path, *, seeds_from: Path) -> Measured:
+        """The `dbt compile` output in `compile_dir`, run in `floor_db` (rows 2b, 4f, 3s)."""
+        return self.stage(
+            "compiled_sql",
+            {
+                "manifest": str(compile_dir / "manifest.json"),
+                "db": str(floor_db),
+                "seeds_from": str(seeds_from),
+            },
+        )
+
     # --- the four parts ------------------------------------------------------------------
 
     def run(self) -> list[Row]:
@@ -330,19 +348,10 @@ class Bench:
         )
         if ssb.returncode != 0:
             self.say("SSB load failed; dbt will report missing population")
-        floor_db = self.work / "compiled" / "etablerer.duckdb"
-        floor_db.parent.mkdir()
-        shutil.copyfile(db, floor_db)
+        floor_db = self.floor_copy(db, "compiled")
         build = self.dbt("build", db, self.work / "dbt_build")
         compiled = self.dbt("compile", floor_db, self.work / "dbt_compile")
-        floor = self.stage(
-            "compiled_sql",
-            {
-                "manifest": str(self.work / "dbt_compile" / "manifest.json"),
-                "db": str(floor_db),
-                "seeds_from": str(db),
-            },
-        )
+        floor = self.compiled_sql(self.work / "dbt_compile", floor_db, seeds_from=db)
         f = floor.json()
         ratio = build.seconds / f["seconds"]
         self.rows += [
@@ -380,19 +389,10 @@ class Bench:
         both runs alike only raise its share of the full run)."""
         self.say(f"4f. the compiled SQL again, scoped to {self.region}|{self.year}")
         db = self.work / "national" / "etablerer.duckdb"
-        floor_db = self.work / "compiled_region" / "etablerer.duckdb"
-        floor_db.parent.mkdir()
-        shutil.copyfile(db, floor_db)
+        floor_db = self.floor_copy(db, "compiled_region")
         scope = {"year": self.year, "region_id": [self.region]}
         self.dbt("compile", floor_db, self.work / "dbt_compile_region", scope)
-        floor = self.stage(
-            "compiled_sql",
-            {
-                "manifest": str(self.work / "dbt_compile_region" / "manifest.json"),
-                "db": str(floor_db),
-                "seeds_from": str(db),
-            },
-        ).json()
+        floor = self.compiled_sql(self.work / "dbt_compile_region", floor_db, seeds_from=db).json()
         share = floor["seconds"] / year_floor
         return Row(
             "4f",
@@ -463,17 +463,9 @@ class Bench:
         root.mkdir()
         run, steps = self.run_pipeline(root, None)
         gx = time_split(steps, run.seconds)["GX"]
-        floor_db = self.work / "sample_floor" / "etablerer.duckdb"
-        floor_db.parent.mkdir()
-        shutil.copyfile(root / "etablerer.duckdb", floor_db)
-        floor = self.stage(
-            "compiled_sql",
-            {
-                "manifest": str(self.work / "dbt_compile" / "manifest.json"),
-                "db": str(floor_db),
-                "seeds_from": str(root / "etablerer.duckdb"),
-            },
-        ).json()
+        warehouse = root / "etablerer.duckdb"
+        floor_db = self.floor_copy(warehouse, "sample_floor")
+        floor = self.compiled_sql(self.work / "dbt_compile", floor_db, seeds_from=warehouse).json()
         ok = run.returncode == 0
         self.rows += [
             Row(
