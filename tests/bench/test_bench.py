@@ -19,9 +19,10 @@ from bench.run import (
     time_split,
 )
 from bench.scale import ScaleParams, codes_in_year, generate
-from bench.stages import _read_csv_sql, data_rows, operator_files
+from bench.stages import _read_csv_sql, data_rows, operator_files, settle
 from ingestion.operators import validate_file
 from ingestion.operators.contract import KINDS, REGIONS
+from ingestion.operators.load import bulk_loading
 
 TINY = ScaleParams(activities=900, clients=120, years=(2019, 2024))
 
@@ -86,6 +87,31 @@ def test_read_csv_baseline_reads_the_typed_file(tiny, tmp_path):
         n, hours = con.execute("select count(*), sum(hours) from a").fetchone()
     assert types["activity_date"] == "DATE" and types["hours"] == "DECIMAL(9,2)"
     assert n == data_rows(path) and hours > 0
+
+
+def test_settle_merges_the_row_groups_bulk_loads_left_and_keeps_the_rows(tmp_path):
+    db = tmp_path / "history.duckdb"
+
+    def row_groups(con: duckdb.DuckDBPyConnection) -> int:
+        sql = "select count(distinct row_group_id) from pragma_storage_info('main.activities')"
+        return con.execute(sql).fetchone()[0]
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table activities (activity_id integer)")
+        for year in range(3):  # three loads, as ingest_directories makes them
+            with bulk_loading(con):
+                con.execute(f"insert into activities select range from range({year}000, {year}999)")
+        assert row_groups(con) == 3
+    settle(db)
+    with duckdb.connect(str(db)) as con:
+        assert row_groups(con) == 1
+        assert con.execute("select count(*) from activities").fetchone()[0] == 3 * 999
+        assert (
+            con.execute(
+                "select count(*) from duckdb_tables() where table_name = 'bench_settle'"
+            ).fetchone()[0]
+            == 0
+        )
 
 
 def test_table_has_ratio_time_and_rss_aligned():
