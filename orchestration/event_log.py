@@ -3,17 +3,19 @@
 The stock `SqliteEventLogStorage` creates a SQLAlchemy engine, opens a connection and compiles
 every statement afresh for each event it stores: about 9 ms for an asset materialisation on this
 machine, and a year's run stores about 1 100 events. Keeping one engine per database (its
-connection pooled, its compiled statements cached) makes the same event cost about 3 ms. Only the
+connection pooled, its compiled statements cached) makes the same event cost about 2.5 ms, and
+not waiting for the disk at every commit (`synchronous = normal`, below) about 1.5 ms. Only the
 two connection methods that `SqlEventLogStorage` asks its subclasses for are replaced; tables,
 queries and files are Dagster's own, so the webserver and the daemon read the same databases.
 
-`dagster.yaml` names this class. It lives under `dagster._core` because that is where Dagster's
-own documentation points `event_log_storage` to; there is no public import path for it.
+`dagster.yaml` names this class. Its base class is imported from `dagster._core`, the module
+Dagster's own documentation names for `event_log_storage`; it has no public import path.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -25,6 +27,7 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_
 from dagster._core.storage.sql import create_engine
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS, create_db_conn_string
 from dagster._serdes import ConfigurableClassData
+from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 # Engines kept for run databases besides the index: a run's events all go to its own database,
@@ -41,6 +44,13 @@ def default_base_dir() -> str:
             "DAGSTER_HOME (make og etablerer gjør det), eller base_dir i dagster.yaml."
         )
     return os.path.join(home, "history", "runs", "")
+
+
+def _sync_at_checkpoints(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Dagster's databases are in WAL mode, which stays consistent with `normal`: the disk is
+    # synced at checkpoints, not at each commit. A power cut may lose the last events, and with
+    # them nothing more than the run they describe, which it stopped too (about 1 ms an event).
+    dbapi_connection.execute("pragma synchronous = normal")
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
@@ -69,6 +79,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 create_db_conn_string(self._base_dir, shard),
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
             )
+            event.listen(engine, "connect", _sync_at_checkpoints)
             if shard not in self._initialized_dbs:
                 self._initdb(engine, for_index_shard=shard == INDEX_SHARD_NAME)
                 self._initialized_dbs.add(shard)

@@ -79,3 +79,12 @@ def test_without_dagster_home_or_base_dir_it_says_what_to_set(monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     with pytest.raises(dg.DagsterInvariantViolationError, match="DAGSTER_HOME er ikke satt"):
         PooledSqliteEventLogStorage()
+
+
+def test_commits_are_synced_at_checkpoints_of_the_write_ahead_log(instance):
+    run = materialize(instance, "hallingdal").run_id
+    storage = instance.event_log_storage
+    for connection in (storage.index_connection(), storage.run_connection(run)):
+        with connection as conn:
+            assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # normal
