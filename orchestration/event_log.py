@@ -9,7 +9,10 @@ two connection methods that `SqlEventLogStorage` asks its subclasses for are rep
 queries and files are Dagster's own, so the webserver and the daemon read the same databases.
 
 `dagster.yaml` names this class. Its base class is imported from `dagster._core`, the module
-Dagster's own documentation names for `event_log_storage`; it has no public import path.
+Dagster's own documentation names for `event_log_storage`; it has no public import path. Of the
+base class's private members it calls one, `_initdb`, so that a new run's database is created
+exactly as Dagster creates it. Dagster is pinned (requirements.lock), and
+tests/orchestration/test_event_log.py checks that the stock storage reads what this one wrote.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import dagster as dg
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
 from dagster._core.storage.sql import create_engine
-from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS, create_db_conn_string
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -57,6 +60,10 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        self._created: set[str] = set()  # databases whose tables this process has made sure of
+        # One thread at a time uses a connection, as in the stock storage (the event log watcher
+        # runs beside the step that writes).
+        self._connection_lock = threading.Lock()
         super().__init__(base_dir or default_base_dir(), inst_data)
 
     @classmethod
@@ -76,13 +83,14 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._engines.move_to_end(shard)
                 return engine
             engine = create_engine(
-                create_db_conn_string(self._base_dir, shard),
+                self.conn_string_for_shard(shard),
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
             )
             event.listen(engine, "connect", _sync_at_checkpoints)
-            if shard not in self._initialized_dbs:
+            if shard not in self._created:
+                # Dagster's own creation of a run's database: its tables, alembic stamp and WAL.
                 self._initdb(engine, for_index_shard=shard == INDEX_SHARD_NAME)
-                self._initialized_dbs.add(shard)
+                self._created.add(shard)
             self._engines[shard] = engine
             runs = [name for name in self._engines if name != INDEX_SHARD_NAME]
             for oldest in runs[: max(0, len(runs) - RUN_ENGINES_KEPT)]:
@@ -91,9 +99,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     @contextmanager
     def _pooled(self, shard: str) -> Iterator[Connection]:
-        # The lock keeps Dagster's promise that one thread at a time uses the storage (the event
-        # log watcher runs beside the step that writes).
-        with self._db_lock, self._engine(shard).connect() as conn, conn.begin():
+        with self._connection_lock, self._engine(shard).connect() as conn, conn.begin():
             yield conn
 
     def run_connection(self, run_id: str | None = None) -> Iterator[Connection]:
@@ -113,6 +119,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._engines_lock:
             while self._engines:
                 self._engines.popitem()[1].dispose()
+            self._created.clear()
 
     def wipe(self) -> None:
         # Wiping deletes the run databases: no connection may stay open on a deleted file.
