@@ -247,6 +247,11 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     from deliverables.annual_report import start_renderers
     from expectations.worker import start_worker, stop_worker
 
+    # Collect young objects every 10 000 allocations, not 700. Dagster's events and dbt's log
+    # lines are many short-lived objects, and every hundredth collection walks the whole heap of
+    # the definitions, the manifest and the run's events. In a national run the collector's time
+    # in this process went from 2.5 s (10 full collections) to 1.3 s (2), at the same peak memory.
+    gc.set_threshold(10_000, 10, 10)
     start_worker()  # GX imports on the other core while Dagster loads,
     if region_id is None:  # and, when a run renders every region's report, the renderers'
         start_renderers()  # chart and PDF libraries (one report renders in this process)
