@@ -102,7 +102,7 @@ def test_settle_merges_the_row_groups_bulk_loads_left_and_keeps_the_rows(tmp_pat
             with bulk_loading(con):
                 con.execute(f"insert into activities select range from range({year}000, {year}999)")
         assert row_groups(con) == 3
-    settle(db)
+    settle({"db": str(db)})
     with duckdb.connect(str(db)) as con:
         assert row_groups(con) == 1
         assert con.execute("select count(*) from activities").fetchone()[0] == 3 * 999
