@@ -19,12 +19,16 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ingestion import paths
 from ingestion.operators.cli import ingest, validate
 from ingestion.ssb.cli import ssb
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 DAGSTER_YAML = Path(__file__).resolve().parent / "dagster.yaml"
 
@@ -103,7 +107,7 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def recover_interrupted_runs(instance) -> list[str]:
+def recover_interrupted_runs(instance: dg.DagsterInstance) -> list[str]:
     """Mark this machine's interrupted `etablerer run` runs failed and free their concurrency
     slots. A run killed mid-step keeps its slot in the `duckdb_writer` pool (limit 1) forever,
     and every later run would wait for it."""
@@ -145,7 +149,7 @@ class RunSummary:
 
 
 def run_job(
-    instance,
+    instance: dg.DagsterInstance,
     job_name: str,
     partition: str | None,
     tags: dict[str, str] | None = None,
@@ -287,7 +291,7 @@ def _run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
 
 
 def _run_jobs(
-    instance, years: tuple[int, ...], region_id: str | None, skip_ssb: bool
+    instance: dg.DagsterInstance, years: tuple[int, ...], region_id: str | None, skip_ssb: bool
 ) -> list[RunSummary]:
     from orchestration.defs.common.partitions import year_range_tags, year_region_key
     from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG

@@ -4,9 +4,10 @@ The stock `SqliteEventLogStorage` creates a SQLAlchemy engine, opens a connectio
 every statement afresh for each event it stores: about 9 ms for an asset materialisation on this
 machine, and a year's run stores about 1 100 events. Keeping one engine per database (its
 connection pooled, its compiled statements cached) makes the same event cost about 2.5 ms, and
-not waiting for the disk at every commit (`synchronous = normal`, below) about 1.5 ms. Only the
-two connection methods that `SqlEventLogStorage` asks its subclasses for are replaced; tables,
-queries and files are Dagster's own, so the webserver and the daemon read the same databases.
+not waiting for the disk at every commit (`synchronous = normal`, below) about 1.5 ms. It
+replaces the two connection methods that `SqlEventLogStorage` asks its subclasses for, and
+`has_table`; tables, queries and files are Dagster's own, so the webserver and the daemon read
+the same databases.
 
 `dagster.yaml` names this class. Its base class is imported from `dagster._core`, the module
 Dagster's own documentation names for `event_log_storage`; it has no public import path. Of the
