@@ -10,7 +10,6 @@ etablerer ingest FILE        load an operator file
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
 import socket
@@ -26,6 +25,7 @@ import click
 from ingestion import paths
 from ingestion.operators.cli import ingest, validate
 from ingestion.ssb.cli import ssb
+from orchestration.batch_process import tune_garbage_collector
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -251,11 +251,7 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     from deliverables.annual_report import start_renderers
     from expectations.worker import start_worker, stop_worker
 
-    # Collect young objects every 10 000 allocations, not 700. Dagster's events and dbt's log
-    # lines are many short-lived objects, and every hundredth collection walks the whole heap of
-    # the definitions, the manifest and the run's events. In a national run the collector's time
-    # in this process went from 2.5 s (10 full collections) to 1.3 s (2), at the same peak memory.
-    gc.set_threshold(10_000, 10, 10)
+    tune_garbage_collector()
     start_worker()  # GX imports on the other core while Dagster loads,
     if region_id is None:  # and, when a run renders every region's report, the renderers'
         start_renderers()  # chart and PDF libraries (one report renders in this process)
@@ -263,10 +259,6 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
         _run(years, region_id, skip_ssb)
     finally:
         stop_worker()
-        # The command ends here. Python's last garbage collection would walk every object that
-        # Dagster, dbt's manifest and the run's events left (about a second) to free memory the
-        # exiting process returns anyway; frozen objects are skipped.
-        gc.freeze()
 
 
 def _run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:

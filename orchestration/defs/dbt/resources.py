@@ -10,8 +10,9 @@ from packaging import version
 
 from ingestion import paths
 
-# The dbt installed beside this interpreter, so it works without an activated venv.
-DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
+# dbt's command line with the collector tuned (orchestration/batch_process.py), installed beside
+# this interpreter, so it works without an activated venv.
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "etablerer-dbt")
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
 
