@@ -21,12 +21,3 @@ def tune_garbage_collector() -> None:
     free memory that the exiting process returns anyway. Frozen objects are not walked."""
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, 10, 10)
     atexit.register(gc.freeze)
-
-
-def dbt_main() -> None:
-    """`etablerer-dbt ARGS`: dbt's own command line (`dbt ARGS`), with the collector tuned.
-    dagster-dbt starts it for each dbt command, as its `dbt_executable`."""
-    tune_garbage_collector()
-    from dbt.cli.main import cli  # after the tuning: dbt's import allocates most of the heap
-
-    cli()

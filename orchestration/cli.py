@@ -25,6 +25,7 @@ import click
 from ingestion import paths
 from ingestion.operators.cli import ingest, validate
 from ingestion.ssb.cli import ssb
+from orchestration import dbt_server
 from orchestration.batch_process import tune_garbage_collector
 
 if TYPE_CHECKING:
@@ -258,6 +259,7 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     try:
         _run(years, region_id, skip_ssb)
     finally:
+        dbt_server.stop()
         stop_worker()
 
 
@@ -291,6 +293,9 @@ def _run_jobs(
     summaries = []
     if not skip_ssb:
         summaries.append(run_job(instance, "ssb_population_job", None))
+    # dbt imports on the other core while the year's files load, once for the command's dbt
+    # builds; started here, not with the GX worker, so as not to slow Dagster's start-up.
+    dbt_server.start()
     for year in sorted(years) if all(s.success for s in summaries) else []:
         # One run over the year's region-years (one region, or the range of all), then the
         # county's files for the year, which read every region.

@@ -10,8 +10,8 @@ from packaging import version
 
 from ingestion import paths
 
-# dbt's command line with the collector tuned (orchestration/batch_process.py), installed beside
-# this interpreter, so it works without an activated venv.
+# dbt's command line, with the collector tuned and run by `etablerer run`'s warm dbt server
+# (orchestration/dbt_server.py), installed beside this interpreter: no activated venv needed.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "etablerer-dbt")
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)

@@ -1,0 +1,85 @@
+"""`etablerer run`'s warm dbt server, and `etablerer-dbt`, the command dagster-dbt starts
+(orchestration/dbt_server.py)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration import dbt_server
+from orchestration.defs.dbt.resources import DBT_EXECUTABLE
+
+# `etablerer-dbt ARGS` in this interpreter, saying afterwards whether dbt was imported here.
+CLIENT = """
+import sys
+from orchestration.dbt_server import main
+sys.argv = ["etablerer-dbt", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit_:
+    code = exit_.code
+print("dbt imported in the client:", "dbt.cli.main" in sys.modules, "exit code:", code)
+"""
+
+
+@pytest.fixture
+def server():
+    dbt_server.start()
+    try:
+        yield os.environ[dbt_server.SERVER_ENV]
+    finally:
+        dbt_server.stop()
+
+
+def etablerer_dbt(*args: str, cwd: Path | None = None, env: dict | None = None) -> str:
+    return subprocess.run(
+        [sys.executable, "-c", CLIENT, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        check=True,
+    ).stdout
+
+
+def test_the_server_runs_dbt_on_the_clients_streams_directory_and_environment(server, tmp_path):
+    (tmp_path / "profiles.yml").write_text("{}\n")
+    printed = etablerer_dbt("debug", "--config-dir", cwd=tmp_path)
+    # dbt looks for profiles.yml in the working directory: the client's, not the server's
+    assert f"xdg-open {tmp_path}" in printed
+    assert printed.endswith("dbt imported in the client: False exit code: 0\n")
+
+    elsewhere = tmp_path / "profiles"
+    printed = etablerer_dbt("debug", "--config-dir", env={"DBT_PROFILES_DIR": str(elsewhere)})
+    assert f"xdg-open {elsewhere}" in printed
+
+
+def test_dbt_exit_codes_come_back_from_the_server(server):
+    # dagster-dbt tells a failed dbt command by its exit code: 2 is dbt's "could not run".
+    printed = etablerer_dbt("no-such-command")
+    assert printed == "dbt imported in the client: False exit code: 2\n"
+
+
+def test_without_a_server_etablerer_dbt_runs_dbt_itself(tmp_path):
+    printed = etablerer_dbt(
+        "no-such-command", env={dbt_server.SERVER_ENV: str(tmp_path / "gone.sock")}
+    )
+    assert printed == "dbt imported in the client: True exit code: 2\n"
+
+
+def test_stop_ends_the_server_and_removes_its_socket(server):
+    socket_dir = Path(server).parent
+    assert socket_dir.is_dir()
+    dbt_server.stop()
+    assert not socket_dir.exists()
+    assert dbt_server.SERVER_ENV not in os.environ
+
+
+def test_the_dbt_resource_runs_dbt_through_etablerer_dbt():
+    assert Path(DBT_EXECUTABLE).name == "etablerer-dbt"
+    help_text = subprocess.run(
+        [DBT_EXECUTABLE, "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "An ELT tool for managing your SQL transformations" in help_text
