@@ -221,7 +221,7 @@ class Bench:
         if scope is not None:
             env["ETABLERER_DBT_SCOPE"] = json.dumps(scope)
         cmd = [
-            str(BIN / "dbt"),
+            str(BIN / "etablerer-dbt"),  # dbt as the pipeline runs it, without the run's server
             command,
             "--project-dir",
             str(DBT_DIR),

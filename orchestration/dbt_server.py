@@ -22,12 +22,14 @@ import gc
 import json
 import logging
 import os
+import shutil
 import signal
 import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -48,6 +50,10 @@ STANDARD_STREAMS = (0, 1, 2)
 _HEADER = struct.Struct("!Q")  # the length of the JSON request that follows
 _NUMBER = struct.Struct("!i")  # the child's pid, then its exit code
 
+# How long `start` waits for the server to listen.
+LISTEN_TIMEOUT_SECONDS = 10.0
+# How often an idle server checks that the process that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 # Exit code when the server's child ended without sending its own (it was killed).
 CHILD_LOST = 3
 
@@ -57,18 +63,25 @@ _server_dir: Path | None = None
 
 def start() -> None:
     """Start the server and name its socket in this process's environment, which dagster-dbt
-    hands to the dbt subprocesses it starts. Returns at once; idempotent."""
+    hands to the dbt subprocesses it starts. Returns once the server listens (a few tenths of a
+    second), before it has imported dbt. Idempotent; without a server, dbt runs as before."""
     global _server, _server_dir
     if _server is not None:
         return
     _server_dir = Path(tempfile.mkdtemp(prefix="etablerer-dbt-"))
     address = _server_dir / "dbt.sock"
     _server = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.dbt_server", str(address)],
+        [sys.executable, "-m", "orchestration.dbt_server", str(address), str(os.getpid())],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
     )
-    os.environ[SERVER_ENV] = str(address)
+    deadline = time.monotonic() + LISTEN_TIMEOUT_SECONDS
+    while not address.exists() and _server.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if address.exists():
+        os.environ[SERVER_ENV] = str(address)
+    else:
+        stop()
 
 
 def stop() -> None:
@@ -80,18 +93,18 @@ def stop() -> None:
         server.terminate()
         server.wait()
     if _server_dir is not None:
-        for leftover in _server_dir.iterdir():
-            leftover.unlink()
-        _server_dir.rmdir()
+        shutil.rmtree(_server_dir, ignore_errors=True)
         _server_dir = None
 
 
-def serve(address: Path) -> None:
+def serve(address: Path, parent: int) -> None:
     """Listen at `address` first (a client that comes early waits in the backlog while dbt
-    imports), then fork a child for each request."""
+    imports), then fork a child for each request. Ends when `parent`, the process that started
+    it, has ended without stopping it (it was killed)."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(address))
     listener.listen()
+    listener.settimeout(PARENT_CHECK_SECONDS)
     tune_garbage_collector()
     for module in WARM_MODULES:
         __import__(module)
@@ -99,8 +112,12 @@ def serve(address: Path) -> None:
     # Each child is waited for as it ends: that also counts its memory and time in the server's
     # resource use, and so in its callers' (`etablerer run`, the benchmark's peak RSS).
     signal.signal(signal.SIGCHLD, _reap_children)
-    while True:
-        connection, _ = listener.accept()
+    while os.getppid() == parent:
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            continue
+        connection.settimeout(None)
         if os.fork() == 0:
             listener.close()
             # Python's exit work follows: among it, multiprocessing releases dbt's semaphores.
@@ -217,4 +234,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]))
+    serve(Path(sys.argv[1]), int(sys.argv[2]))

@@ -2,8 +2,10 @@
 (orchestration/dbt_server.py)."""
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,16 @@ try:
 except SystemExit as exit_:
     code = exit_.code
 print("dbt imported in the client:", "dbt.cli.main" in sys.modules, "exit code:", code)
+"""
+
+
+# A process that starts a server, says its pid, and waits to be killed.
+STARTER = """
+import time
+from orchestration import dbt_server
+dbt_server.start()
+print(dbt_server._server.pid, flush=True)
+time.sleep(120)
 """
 
 
@@ -83,3 +95,24 @@ def test_the_dbt_resource_runs_dbt_through_etablerer_dbt():
         [DBT_EXECUTABLE, "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "An ELT tool for managing your SQL transformations" in help_text
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie that nobody reaped has ended)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_a_server_whose_starter_was_killed_ends_by_itself():
+    starter = subprocess.Popen([sys.executable, "-c", STARTER], stdout=subprocess.PIPE, text=True)
+    server_pid = int(starter.stdout.readline())
+    assert running(server_pid)
+    starter.send_signal(signal.SIGKILL)
+    starter.wait()
+    deadline = time.monotonic() + 10 * dbt_server.PARENT_CHECK_SECONDS + 30  # dbt imports first
+    while running(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not running(server_pid)
