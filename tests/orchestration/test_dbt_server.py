@@ -116,3 +116,46 @@ def test_a_server_whose_starter_was_killed_ends_by_itself():
     while running(server_pid) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not running(server_pid)
+
+
+WAITING_PROJECT = {
+    "dbt_project.yml": "name: waiting\nversion: '1.0'\nprofile: waiting\n",
+    "profiles.yml": (
+        "waiting:\n  target: dev\n  outputs:\n    dev:\n"
+        "      type: duckdb\n      path: ':memory:'\n      threads: 1\n"
+    ),
+    # about 10^10 steps of Jinja: the macro runs until it is interrupted
+    "macros/wait.sql": (
+        "{% macro wait() %}{% for i in range(100000) %}{% for j in range(100000) %}"
+        "{% endfor %}{% endfor %}{% endmacro %}\n"
+    ),
+}
+
+
+def test_a_signal_to_etablerer_dbt_reaches_the_dbt_it_runs_on_the_server(server, tmp_path):
+    # Dagster cancels a dbt step by sending SIGINT to the process dagster-dbt started.
+    for name, text in WAITING_PROJECT.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    waiting = subprocess.Popen(
+        [DBT_EXECUTABLE, "run-operation", "wait", "--profiles-dir", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    for line in waiting.stdout:
+        if "Running with dbt" in line:
+            break
+    time.sleep(3)  # dbt parses the project, then runs the macro
+    server_pid = dbt_server._server.pid
+    assert server_children(server_pid)  # the child that runs dbt
+    waiting.send_signal(signal.SIGINT)
+    assert waiting.wait(timeout=30) == 2  # dbt's own code for an interrupted command
+    deadline = time.monotonic() + 10
+    while server_children(server_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not server_children(server_pid)  # dbt stopped too
+
+
+def server_children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
