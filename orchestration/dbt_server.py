@@ -112,29 +112,47 @@ def serve(address: Path, parent: int) -> None:
     # Each child is waited for as it ends: that also counts its memory and time in the server's
     # resource use, and so in its callers' (`etablerer run`, the benchmark's peak RSS).
     signal.signal(signal.SIGCHLD, _reap_children)
+    signal.signal(signal.SIGTERM, _stop_children)
     while os.getppid() == parent:
         try:
             connection, _ = listener.accept()
         except TimeoutError:
             continue
         connection.settimeout(None)
-        if os.fork() == 0:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})  # reaped only once added
+        child = os.fork()
+        if child:
+            _children.add(child)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        if not child:
             listener.close()
             # Python's exit work follows: among it, multiprocessing releases dbt's semaphores.
             sys.exit(_run_request(connection))
         connection.close()
 
 
+_children: set[int] = set()  # in the server: the children running a dbt command
+
+
 def _reap_children(_signum: int, _frame: object) -> None:
     with contextlib.suppress(ChildProcessError):
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while child := os.waitpid(-1, os.WNOHANG)[0]:
+            _children.discard(child)
+
+
+def _stop_children(_signum: int, _frame: object) -> None:
+    """`stop` (SIGTERM): a dbt command still running has lost the run that wanted it."""
+    for child in list(_children):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGTERM)
+    sys.exit(0)
 
 
 def _run_request(connection: socket.socket) -> int:
     """In a forked child: take the client's streams, directory, environment and arguments, run
     dbt's command line, and send back the exit code, which it returns."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # dbt waits for its own subprocesses
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = CHILD_LOST
     try:
         header, fds, _, _ = socket.recv_fds(connection, _HEADER.size, len(STANDARD_STREAMS))

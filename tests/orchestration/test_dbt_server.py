@@ -132,14 +132,15 @@ WAITING_PROJECT = {
 }
 
 
-def test_a_signal_to_etablerer_dbt_reaches_the_dbt_it_runs_on_the_server(server, tmp_path):
-    # Dagster cancels a dbt step by sending SIGINT to the process dagster-dbt started.
+def start_waiting_dbt(project: Path) -> tuple[subprocess.Popen, int]:
+    """`etablerer-dbt run-operation wait` on the server; returns it once dbt runs the macro,
+    with the pid of the server's child that runs it."""
     for name, text in WAITING_PROJECT.items():
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        (tmp_path / name).write_text(text)
+        (project / name).parent.mkdir(exist_ok=True)
+        (project / name).write_text(text)
     waiting = subprocess.Popen(
         [DBT_EXECUTABLE, "run-operation", "wait", "--profiles-dir", "."],
-        cwd=tmp_path,
+        cwd=project,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -147,15 +148,32 @@ def test_a_signal_to_etablerer_dbt_reaches_the_dbt_it_runs_on_the_server(server,
         if "Running with dbt" in line:
             break
     time.sleep(3)  # dbt parses the project, then runs the macro
-    server_pid = dbt_server._server.pid
-    assert server_children(server_pid)  # the child that runs dbt
+    (child,) = server_children()
+    return waiting, int(child)
+
+
+def server_children() -> list[str]:
+    pid = dbt_server._server.pid
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+def wait_until_gone(pid: int) -> bool:
+    deadline = time.monotonic() + 10
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not running(pid)
+
+
+def test_a_signal_to_etablerer_dbt_reaches_the_dbt_it_runs_on_the_server(server, tmp_path):
+    # Dagster cancels a dbt step by sending SIGINT to the process dagster-dbt started.
+    waiting, child = start_waiting_dbt(tmp_path)
     waiting.send_signal(signal.SIGINT)
     assert waiting.wait(timeout=30) == 2  # dbt's own code for an interrupted command
-    deadline = time.monotonic() + 10
-    while server_children(server_pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not server_children(server_pid)  # dbt stopped too
+    assert wait_until_gone(child)
 
 
-def server_children(pid: int) -> list[str]:
-    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+def test_stopping_the_server_stops_a_dbt_command_still_running(server, tmp_path):
+    waiting, child = start_waiting_dbt(tmp_path)
+    dbt_server.stop()
+    assert wait_until_gone(child)
+    assert waiting.wait(timeout=30) == dbt_server.CHILD_LOST
