@@ -294,7 +294,10 @@ def _run_jobs(
     if not skip_ssb:
         summaries.append(run_job(instance, "ssb_population_job", None))
     # dbt imports on the other core while the year's files load, once for the command's dbt
-    # builds; started here, not with the GX worker, so as not to slow Dagster's start-up.
+    # builds: started once the definitions have loaded (with the SSB job, or here), so as not to
+    # slow them.
+    import orchestration.definitions  # noqa: F401
+
     dbt_server.start()
     for year in sorted(years) if all(s.success for s in summaries) else []:
         # One run over the year's region-years (one region, or the range of all), then the
