@@ -8,8 +8,8 @@ stdout. When `ETABLERER_DBT_SERVER` names a server's socket, `etablerer-dbt` han
 its standard streams (the file descriptors themselves), working directory, environment and
 arguments. The child runs dbt's command line on them, exactly as `dbt ARGS` would, and sends
 back its exit code, which `etablerer-dbt` exits with. Signals sent to `etablerer-dbt` (a
-cancelled run) go on to the child. Without a server (tests, `dagster dev`), or when it cannot
-be reached, `etablerer-dbt` runs dbt in its own process.
+cancelled run) go on to the child. Without a server (tests, `dagster dev`), or when none of its
+children took the command, `etablerer-dbt` runs dbt in its own process.
 
 The server is started from a clean interpreter, not forked from `etablerer run`, which holds
 threads (Dagster, DuckDB, the GX worker); it holds none, so forking it is safe.
@@ -202,20 +202,21 @@ def _receive_exactly(connection: socket.socket, length: int) -> bytes:
 
 def run_on_server(address: str, args: Sequence[str]) -> int | None:
     """In `etablerer-dbt`: have the server run `dbt ARGS` on this process's streams; returns the
-    exit code, or None when the server cannot be reached (the caller then runs dbt itself)."""
-    try:
-        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        connection.connect(address)
-    except OSError:
-        return None
+    exit code, or None when no child of the server took the command (the caller then runs dbt
+    itself)."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with connection:
+        try:
+            connection.connect(address)
+        except OSError:
+            return None
         request = json.dumps({"args": list(args), "cwd": os.getcwd(), "env": dict(os.environ)})
         payload = request.encode("utf-8")
         socket.send_fds(connection, [_HEADER.pack(len(payload))], list(STANDARD_STREAMS))
         connection.sendall(payload)
         pid = _receive_number(connection)
-        if pid is None:
-            return CHILD_LOST
+        if pid is None:  # the server ended before a child took the command: nothing has run
+            return None
         for forwarded in (signal.SIGINT, signal.SIGTERM):
             signal.signal(forwarded, lambda signum, _frame: _signal_child(pid, signum))
         code = _receive_number(connection)

@@ -3,8 +3,10 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,6 +80,20 @@ def test_without_a_server_etablerer_dbt_runs_dbt_itself(tmp_path):
     printed = etablerer_dbt(
         "no-such-command", env={dbt_server.SERVER_ENV: str(tmp_path / "gone.sock")}
     )
+    assert printed == "dbt imported in the client: True exit code: 2\n"
+
+
+def test_when_the_server_ends_before_a_child_takes_the_command_etablerer_dbt_runs_it(tmp_path):
+    # as when the server's own import of dbt failed: it closes the connection it accepted
+    address = tmp_path / "dying.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(address))
+    listener.listen()
+    closing = threading.Thread(target=lambda: listener.accept()[0].close())
+    closing.start()
+    printed = etablerer_dbt("no-such-command", env={dbt_server.SERVER_ENV: str(address)})
+    closing.join()
+    listener.close()
     assert printed == "dbt imported in the client: True exit code: 2\n"
 
 
