@@ -29,7 +29,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,8 +49,6 @@ STANDARD_STREAMS = (0, 1, 2)
 _HEADER = struct.Struct("!Q")  # the length of the JSON request that follows
 _NUMBER = struct.Struct("!i")  # the child's pid, then its exit code
 
-# How long `start` waits for the server to listen.
-LISTEN_TIMEOUT_SECONDS = 10.0
 # How often an idle server checks that the process that started it is still there.
 PARENT_CHECK_SECONDS = 1.0
 # Exit code when the server's child ended without sending its own (it was killed).
@@ -63,25 +60,26 @@ _server_dir: Path | None = None
 
 def start() -> None:
     """Start the server and name its socket in this process's environment, which dagster-dbt
-    hands to the dbt subprocesses it starts. Returns once the server listens (a few tenths of a
-    second), before it has imported dbt. Idempotent; without a server, dbt runs as before."""
+    hands to the dbt subprocesses it starts. The socket listens before this returns (a command
+    that comes while the server imports dbt waits in its backlog). Idempotent."""
     global _server, _server_dir
     if _server is not None:
         return
     _server_dir = Path(tempfile.mkdtemp(prefix="etablerer-dbt-"))
     address = _server_dir / "dbt.sock"
-    _server = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.dbt_server", str(address), str(os.getpid())],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + LISTEN_TIMEOUT_SECONDS
-    while not address.exists() and _server.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    if address.exists():
-        os.environ[SERVER_ENV] = str(address)
-    else:
-        stop()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(address))
+        listener.listen()
+        _server = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.dbt_server"]
+            + [str(listener.fileno()), str(os.getpid())],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            pass_fds=[listener.fileno()],
+        )
+    # Only the server holds the socket now: if it ends, a dbt command finds nobody there, and
+    # `etablerer-dbt` runs dbt itself.
+    os.environ[SERVER_ENV] = str(address)
 
 
 def stop() -> None:
@@ -97,13 +95,11 @@ def stop() -> None:
         _server_dir = None
 
 
-def serve(address: Path, parent: int) -> None:
-    """Listen at `address` first (a client that comes early waits in the backlog while dbt
-    imports), then fork a child for each request. Ends when `parent`, the process that started
-    it, has ended without stopping it (it was killed)."""
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(address))
-    listener.listen()
+def serve(listener_fd: int, parent: int) -> None:
+    """Import dbt, then fork a child for each request that comes to the listening socket
+    `listener_fd`, which `start` made. Ends when `parent`, the process that started it, has
+    ended without stopping it (it was killed)."""
+    listener = socket.socket(fileno=listener_fd)
     listener.settimeout(PARENT_CHECK_SECONDS)
     tune_garbage_collector()
     for module in WARM_MODULES:
@@ -246,11 +242,9 @@ def main() -> None:
         code = run_on_server(address, args)
         if code is not None:
             sys.exit(code)
-    tune_garbage_collector()
-    from dbt.cli.main import cli  # after the tuning: dbt's import allocates most of the heap
-
-    cli(args=args, prog_name="dbt")
+    tune_garbage_collector()  # before dbt's import, which makes most of the heap
+    sys.exit(_run_dbt(args))
 
 
 if __name__ == "__main__":
-    serve(Path(sys.argv[1]), int(sys.argv[2]))
+    serve(int(sys.argv[1]), int(sys.argv[2]))
