@@ -202,14 +202,14 @@ def run_on_server(address: str, args: Sequence[str]) -> int | None:
     itself)."""
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with connection:
-        try:
-            connection.connect(address)
-        except OSError:
-            return None
         request = json.dumps({"args": list(args), "cwd": os.getcwd(), "env": dict(os.environ)})
         payload = request.encode("utf-8")
-        socket.send_fds(connection, [_HEADER.pack(len(payload))], list(STANDARD_STREAMS))
-        connection.sendall(payload)
+        try:
+            connection.connect(address)
+            socket.send_fds(connection, [_HEADER.pack(len(payload))], list(STANDARD_STREAMS))
+            connection.sendall(payload)
+        except OSError:  # no server, or it closed the connection before reading the request
+            return None
         pid = _receive_number(connection)
         if pid is None:  # the server ended before a child took the command: nothing has run
             return None

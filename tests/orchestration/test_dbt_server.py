@@ -97,6 +97,25 @@ def test_when_the_server_ends_before_a_child_takes_the_command_etablerer_dbt_run
     assert printed == "dbt imported in the client: True exit code: 2\n"
 
 
+def test_when_the_server_closes_before_the_request_is_sent_no_child_took_it(tmp_path, monkeypatch):
+    # the same, with the close first: sending then fails with a broken pipe (seen in CI)
+    address = tmp_path / "dying.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(address))
+    listener.listen()
+    closing = threading.Thread(target=lambda: listener.accept()[0].close())
+    closing.start()
+    send_fds = socket.send_fds
+
+    def send_after_the_close(*args):
+        closing.join()
+        return send_fds(*args)
+
+    monkeypatch.setattr(socket, "send_fds", send_after_the_close)
+    assert dbt_server.run_on_server(str(address), ["no-such-command"]) is None
+    listener.close()
+
+
 def test_stop_ends_the_server_and_removes_its_socket(server):
     socket_dir = Path(server).parent
     assert socket_dir.is_dir()
