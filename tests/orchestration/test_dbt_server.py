@@ -161,7 +161,8 @@ WAITING_PROJECT = {
     ),
     # about 10^10 steps of Jinja: the macro runs until it is interrupted
     "macros/wait.sql": (
-        "{% macro wait() %}{% for i in range(100000) %}{% for j in range(100000) %}"
+        "{% macro wait() %}{% do log('the macro runs', info=True) %}"
+        "{% for i in range(100000) %}{% for j in range(100000) %}"
         "{% endfor %}{% endfor %}{% endmacro %}\n"
     ),
 }
@@ -180,9 +181,8 @@ def start_waiting_dbt(project: Path) -> tuple[subprocess.Popen, int]:
         text=True,
     )
     for line in waiting.stdout:
-        if "Running with dbt" in line:
+        if line.rstrip().endswith("the macro runs"):  # dbt has parsed the project
             break
-    time.sleep(3)  # dbt parses the project, then runs the macro
     (child,) = server_children()
     return waiting, int(child)
 
