@@ -1,13 +1,9 @@
 {#- Small-cell suppression (prikking), stated once. A count of people from 1 to threshold - 1 is
-    hidden; zero is shown. A share is hidden when its numerator is hidden or its n is below the
-    threshold. -#}
+    hidden; zero is shown. int_kpi_counts_suppressed adds the secondary suppression that keeps a
+    hidden count from being worked out from the figures shown; the marts read its flags. -#}
 
 {% macro is_small_count(count_expr) -%}
     ({{ count_expr }} > 0 and {{ count_expr }} < {{ var('suppression_threshold') }})
-{%- endmacro %}
-
-{% macro suppressed_count(count_expr) -%}
-    case when not {{ is_small_count(count_expr) }} then {{ count_expr }} end
 {%- endmacro %}
 
 {#- A new business counts as the service's result when registered from N days before the
@@ -30,56 +26,89 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Secondary suppression inside a partition (cells that sum to a shown total, e.g. women, men,
-    unknown): when exactly one cell is hidden, also hide the smallest non-zero other cell, so the
-    hidden one cannot be recovered by subtraction. Returns the flag expression for `cell`. -#}
-{% macro partition_cell_suppressed(cell, cells) -%}
-    {%- set others = [] -%}
-    {%- for c in cells -%}{%- if c != cell -%}{%- do others.append(c) -%}{%- endif -%}{%- endfor -%}
-    (
-        {{ is_small_count(cell) }}
-        or (
-            (
-                {%- for c in cells %}
-                cast({{ is_small_count(c) }} as integer){% if not loop.last %} +{% endif %}
-                {%- endfor %}
-            ) = 1
-            and {{ cell }} > 0
-            and {{ cell }} = least(
-                {%- for c in cells %}
-                case when not {{ is_small_count(c) }} and {{ c }} > 0 then {{ c }} end
-                {%- if not loop.last %},{% endif %}
-                {%- endfor %}
-            )
-            {#- ties: only the first cell in list order with the minimum is hidden -#}
-            {%- for c in cells -%}
-                {%- if loop.index0 < cells.index(cell) %}
-            and not (not {{ is_small_count(c) }} and {{ c }} = {{ cell }})
-                {%- endif -%}
-            {%- endfor %}
-        )
-    )
+{#- The cells that suppression protects, in int_kpi_counts_suppressed: every count of people
+    that is published, or that can be worked out from what is (a share's numerator is share x n;
+    returning clients are unique minus new clients). `row_group` names the cells of one row that
+    sum to a published total (unique_clients); `published` marks the counts the marts show. A
+    share's numerator is hidden also when its n is small, since the numerators of a region's
+    municipalities sum to the region's. -#}
+{% macro kpi_cells() -%}
+    {%- set cells = [] -%}
+    {%- for name in ['unique_clients', 'clients_immigrant_background', 'guidance_clients',
+                     'clients_reached_free_hours_cap', 'basic_course_participations',
+                     'theme_course_participations', 'course_participants',
+                     'referrals_innovasjon_norge', 'referrals_nav', 'referrals_naeringsliv',
+                     'referrals_other', 'business_assessments', 'new_businesses'] -%}
+        {%- do cells.append({'name': name, 'value': name, 'row_group': none, 'published': true}) -%}
+    {%- endfor -%}
+    {%- for name in ['businesses_1y_evaluable', 'businesses_3y_evaluable'] -%}
+        {%- do cells.append({'name': name, 'value': name, 'row_group': none}) -%}
+    {%- endfor -%}
+    {%- for name in ['clients_women', 'clients_men', 'clients_sex_unknown'] -%}
+        {%- do cells.append({'name': name, 'value': name, 'row_group': 'sex', 'published': true}) -%}
+    {%- endfor -%}
+    {%- for name in ['clients_age_under_30', 'clients_age_30_49', 'clients_age_50_plus',
+                     'clients_age_unknown'] -%}
+        {%- do cells.append({'name': name, 'value': name, 'row_group': 'age', 'published': true}) -%}
+    {%- endfor -%}
+    {%- do cells.append({'name': 'new_clients', 'value': 'new_clients', 'row_group': 'new',
+                         'published': true}) -%}
+    {%- do cells.append({'name': 'returning_clients', 'value': 'unique_clients - new_clients',
+                         'row_group': 'new'}) -%}
+    {%- for numerator, n in [('digital_guidance_sessions', 'guidance_sessions'),
+                             ('basic_course_completions', 'basic_course_participations'),
+                             ('course_participants_women', 'course_participants'),
+                             ('course_participants_immigrant_background', 'course_participants'),
+                             ('founders_women', 'new_businesses'),
+                             ('founders_immigrant_background', 'new_businesses'),
+                             ('converted_new_clients', 'new_clients'),
+                             ('businesses_survived_1y', 'businesses_1y_evaluable'),
+                             ('businesses_survived_3y', 'businesses_3y_evaluable')] -%}
+        {%- do cells.append({'name': numerator, 'value': numerator, 'row_group': none, 'n': n}) -%}
+    {%- endfor -%}
+    {{ return(cells) }}
+{%- endmacro %}
+
+{#- A cell's own (primary) suppression: a small count, or a share's numerator with a small n. -#}
+{% macro cell_primarily_suppressed(cell) -%}
+    {%- if cell.get('n') -%}
+        ({{ cell.value }} > 0 and ({{ is_small_count(cell.value) }} or {{ is_small_count(cell.n) }}))
+    {%- else -%}
+        {{ is_small_count(cell.value) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The flag of a cell after suppression (a column of int_kpi_counts_suppressed), or, for a
+    figure that is not a cell (sessions), its own small-count test. -#}
+{% macro hidden_flag(name) -%}
+    {%- if name in kpi_cells() | map(attribute='name') | list -%}
+        {{ name }}_hidden
+    {%- else -%}
+        {{ is_small_count(name) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Output columns for a count KPI: <name> (null when suppressed) and <name>_suppressed. -#}
-{% macro kpi_count(name, suppressed_flag=none) -%}
-    {%- set flag = suppressed_flag if suppressed_flag else is_small_count(name) -%}
-    cast(case when not {{ flag }} then {{ name }} end as integer) as {{ name }},
-        cast({{ flag }} as boolean) as {{ name }}_suppressed
+{% macro kpi_count(name) -%}
+    cast(case when not {{ hidden_flag(name) }} then {{ name }} end as integer) as {{ name }},
+        cast({{ hidden_flag(name) }} as boolean) as {{ name }}_suppressed
 {%- endmacro %}
 
 {#- Output columns for a share KPI: <name> (0-1), <name>_n and <name>_suppressed. The share is
-    hidden when n is below the threshold or the numerator is hidden. -#}
-{% macro kpi_share(name, numerator, denominator, numerator_suppressed=none) -%}
-    {%- set num_flag = numerator_suppressed if numerator_suppressed else is_small_count(numerator) -%}
+    hidden when n is below the threshold or hidden, or the numerator is hidden: with n shown,
+    share x n gives the numerator, and with the numerator shown, numerator / share gives n. -#}
+{% macro kpi_share(name, numerator, denominator) -%}
+    {%- set flag -%}
+        ({{ denominator }} < {{ var('suppression_threshold') }} or {{ hidden_flag(numerator) }}
+            or {{ hidden_flag(denominator) }})
+    {%- endset -%}
     cast(
         case
-            when {{ denominator }} >= {{ var('suppression_threshold') }} and not {{ num_flag }}
+            when not {{ flag }}
                 then round(cast({{ numerator }} as decimal(18, 4)) / {{ denominator }}, 4)
         end as decimal(9, 4)
     ) as {{ name }},
-        cast({{ suppressed_count(denominator) }} as integer) as {{ name }}_n,
-        cast(
-            {{ denominator }} < {{ var('suppression_threshold') }} or {{ num_flag }} as boolean
-        ) as {{ name }}_suppressed
+        cast(case when not {{ hidden_flag(denominator) }} then {{ denominator }} end as integer)
+            as {{ name }}_n,
+        cast({{ flag }} as boolean) as {{ name }}_suppressed
 {%- endmacro %}

@@ -1,21 +1,15 @@
 {#- The KPI columns shared by fct_region_kpis and fct_municipality_kpis, computed from
-    int_kpi_counts_aggregated (aliased `counts`). Suppression is applied here, once. -#}
+    int_kpi_counts_suppressed (aliased `counts`), whose *_hidden flags say what is suppressed. -#}
 
 {% macro shared_kpi_columns() -%}
-    {%- set sex_cells = ['clients_women', 'clients_men', 'clients_sex_unknown'] -%}
-    {%- set age_cells = ['clients_age_under_30', 'clients_age_30_49', 'clients_age_50_plus',
-                         'clients_age_unknown'] -%}
         {{ kpi_count('unique_clients') }},
         {{ kpi_count('new_clients') }},
-    {%- for cell in sex_cells %}
-        {{ kpi_count(cell, partition_cell_suppressed(cell, sex_cells)) }},
-    {%- endfor %}
-    {%- for cell in age_cells %}
-        {{ kpi_count(cell, partition_cell_suppressed(cell, age_cells)) }},
+    {%- for cell in ['clients_women', 'clients_men', 'clients_sex_unknown', 'clients_age_under_30',
+                     'clients_age_30_49', 'clients_age_50_plus', 'clients_age_unknown'] %}
+        {{ kpi_count(cell) }},
     {%- endfor %}
         {{ kpi_count('clients_immigrant_background') }},
-        {{ kpi_share('share_women_clients', 'clients_women', 'unique_clients',
-                     partition_cell_suppressed('clients_women', sex_cells)) }},
+        {{ kpi_share('share_women_clients', 'clients_women', 'unique_clients') }},
         {{ kpi_share('share_immigrant_clients', 'clients_immigrant_background', 'unique_clients') }},
         cast(guidance_sessions as integer) as guidance_sessions,
         cast(guidance_hours as decimal(18, 2)) as guidance_hours,
@@ -23,6 +17,7 @@
         cast(
             case
                 when guidance_clients >= {{ var('suppression_threshold') }}
+                    and not guidance_clients_hidden
                     then round(cast(guidance_hours as decimal(18, 4)) / guidance_clients, 2)
             end as decimal(18, 2)
         ) as guidance_hours_per_client,
@@ -36,7 +31,7 @@
         cast(theme_courses_held as integer) as theme_courses_held,
         {{ kpi_count('theme_course_participations') }},
         cast(
-            case when not {{ is_small_count('theme_course_participations') }}
+            case when not theme_course_participations_hidden
                 then theme_course_fee_income_nok end as decimal(18, 2)
         ) as theme_course_fee_income_nok,
         {{ kpi_count('course_participants') }},
@@ -65,7 +60,7 @@
         {{ kpi_count('new_businesses') }},
         cast(
             case
-                when not {{ is_small_count('new_businesses') }} and population > 0
+                when not new_businesses_hidden and population > 0
                     then round(1000.0 * new_businesses / population, 2)
             end as decimal(9, 2)
         ) as new_businesses_per_1000_inhabitants,
@@ -78,7 +73,7 @@
         cast(population as bigint) as population,
         cast(
             case
-                when not {{ is_small_count('unique_clients') }} and population > 0
+                when not unique_clients_hidden and population > 0
                     then round(1000.0 * unique_clients / population, 2)
             end as decimal(9, 2)
         ) as clients_per_1000_inhabitants

@@ -39,9 +39,17 @@ def test_conversion_window_and_new_businesses(fixture_warehouse):
     # do not count. New clients 10, of whom c01, c02, c04, c05, c06 converted.
     assert rows(
         fixture_warehouse.db_path,
-        "select new_businesses, conversion_share, conversion_share_n "
+        "select new_clients, converted_new_clients from intermediate.int_kpi_counts_aggregated "
+        "where grain = 'region' and region_id = 'ringeriksregionen' and year = 2026",
+    ) == [(10, 5)]
+    # Published, the share and its n are hidden: 10 new of 14 clients would give away the 4
+    # returning ones, so the new clients are hidden, and with them the share's n.
+    assert rows(
+        fixture_warehouse.db_path,
+        "select new_businesses, new_clients, new_clients_suppressed, conversion_share, "
+        "conversion_share_n, conversion_share_suppressed "
         "from marts.fct_region_kpis where region_id = 'ringeriksregionen' and year = 2026",
-    ) == [(5, Decimal("0.5000"), 10)]
+    ) == [(5, None, True, None, None, True)]
 
 
 def test_old_municipality_codes_count_under_todays_code(fixture_warehouse):

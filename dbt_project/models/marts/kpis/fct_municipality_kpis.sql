@@ -11,7 +11,7 @@
 with
 
 counts as (
-    select * from {{ ref('int_kpi_counts_aggregated') }}
+    select * from {{ ref('int_kpi_counts_suppressed') }}
     where grain = 'municipality'
 ),
 

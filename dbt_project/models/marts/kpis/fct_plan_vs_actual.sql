@@ -7,7 +7,7 @@
 }}
 
 -- Each activity-plan target against the outcome, per region and year. Actuals come from the
--- same counts as fct_region_kpis; a count of people below the threshold is suppressed here too.
+-- same counts as fct_region_kpis, suppressed as there.
 with
 
 plan as (
@@ -15,7 +15,7 @@ plan as (
 ),
 
 counts as (
-    select * from {{ ref('int_kpi_counts_aggregated') }}
+    select * from {{ ref('int_kpi_counts_suppressed') }}
     where grain = 'region'
 ),
 
@@ -38,7 +38,7 @@ actuals as (
         counts.year,
         target.target_id,
         target.actual_value,
-        target.is_count_of_people
+        target.is_hidden
     from counts
     left join survey_respondents
         on
@@ -46,20 +46,20 @@ actuals as (
             and counts.year = survey_respondents.year
     cross join lateral (
         values
-        ('unike_klienter', cast(counts.unique_clients as decimal(18, 2)), true),
-        ('nye_klienter', cast(counts.new_clients as decimal(18, 2)), true),
+        ('unike_klienter', cast(counts.unique_clients as decimal(18, 2)), counts.unique_clients_hidden),
+        ('nye_klienter', cast(counts.new_clients as decimal(18, 2)), counts.new_clients_hidden),
         ('veiledningstimer', cast(counts.guidance_hours as decimal(18, 2)), false),
         ('grunnkurs', cast(counts.basic_courses_held as decimal(18, 2)), false),
         ('temakurs', cast(counts.theme_courses_held as decimal(18, 2)), false),
-        ('kursdeltakere', cast(counts.course_participants as decimal(18, 2)), true),
-        ('nyetableringer', cast(counts.new_businesses as decimal(18, 2)), true),
+        ('kursdeltakere', cast(counts.course_participants as decimal(18, 2)), counts.course_participants_hidden),
+        ('nyetableringer', cast(counts.new_businesses as decimal(18, 2)), counts.new_businesses_hidden),
         ('nettverkssamlinger', cast(counts.network_events as decimal(18, 2)), false),
         (
             'brukerundersokelse_svar',
             cast(coalesce(survey_respondents.responses, 0) as decimal(18, 2)),
             false
         )
-    ) as target (target_id, actual_value, is_count_of_people)
+    ) as target (target_id, actual_value, is_hidden)
 ),
 
 joined as (
@@ -69,8 +69,7 @@ joined as (
         plan.target_id,
         plan.planned_value,
         actuals.actual_value,
-        coalesce(actuals.is_count_of_people, false)
-        and {{ is_small_count('actuals.actual_value') }} as is_suppressed
+        coalesce(actuals.is_hidden, false) as is_suppressed
     from plan
     left join actuals
         on

@@ -11,7 +11,7 @@
 with
 
 counts as (
-    select * from {{ ref('int_kpi_counts_aggregated') }}
+    select * from {{ ref('int_kpi_counts_suppressed') }}
     where grain = 'region'
 ),
 
@@ -126,13 +126,13 @@ final as (
         cast(money.income_actual_nok as decimal(18, 2)) as income_actual_nok,
         cast(
             case
-                when not {{ is_small_count('counts.unique_clients') }} and counts.unique_clients > 0
+                when not counts.unique_clients_hidden and counts.unique_clients > 0
                     then round(money.cost_actual_nok / counts.unique_clients, 2)
             end as decimal(18, 2)
         ) as cost_per_client_nok,
         cast(
             case
-                when not {{ is_small_count('counts.new_businesses') }} and counts.new_businesses > 0
+                when not counts.new_businesses_hidden and counts.new_businesses > 0
                     then round(money.cost_actual_nok / counts.new_businesses, 2)
             end as decimal(18, 2)
         ) as cost_per_new_business_nok,
