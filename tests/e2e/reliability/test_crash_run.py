@@ -33,15 +33,35 @@ DBT_STARTED = "▶ dbt_models"  # the progress line `etablerer run` prints as db
 DBT_DONE = "✔ dbt_models"
 
 
-def kill_plan(rng: random.Random) -> list[tuple[str | None, float]]:
-    """(marker to wait for, seconds after it). Early kills are cheap, late ones cost a whole run
-    each, so the default mode spreads 20 kills: startup and raw ingestion, dbt, after dbt."""
+def kill_plan(rng: random.Random, timing: dict[str, float]) -> list[tuple[str | None, float]]:
+    """(marker to wait for, seconds after it), placed as fractions of an uninterrupted run's
+    phases (`timing`), so that a faster or slower machine kills in the same phases. Early kills
+    are cheap, late ones cost a whole run each, so the default mode spreads 20 kills: startup and
+    raw ingestion, dbt, after dbt."""
     if soak():
-        return [(None, rng.uniform(0.5, 120)) for _ in range(100)]
-    plan = [(None, rng.uniform(0.5, 14)) for _ in range(17)]
-    plan += [(DBT_STARTED, rng.uniform(0, 15)) for _ in range(2)]
-    plan += [(DBT_DONE, rng.uniform(0, 8))]
+        return [(None, rng.uniform(0.02, 0.98) * timing["end"]) for _ in range(100)]
+    dbt_seconds = timing[DBT_DONE] - timing[DBT_STARTED]
+    plan = [(None, rng.uniform(0.02, 0.95) * timing[DBT_STARTED]) for _ in range(17)]
+    plan += [(DBT_STARTED, rng.uniform(0, 0.9) * dbt_seconds) for _ in range(2)]
+    plan += [(DBT_DONE, rng.uniform(0, 0.8) * (timing["end"] - timing[DBT_DONE]))]
     return plan
+
+
+def _timed_run(env: dict, log: Path) -> dict[str, float]:
+    """An uninterrupted run: the seconds from its start to dbt's start, dbt's end and its end."""
+    start = time.monotonic()
+    process = _start(env, log)
+    timing: dict[str, float] = {}
+    while process.poll() is None:
+        text = log.read_text(errors="replace")
+        for marker in (DBT_STARTED, DBT_DONE):
+            if marker not in timing and marker in text:
+                timing[marker] = time.monotonic() - start
+        time.sleep(0.05)
+    timing["end"] = time.monotonic() - start
+    assert process.returncode == 0, log.read_text()[-3000:]
+    assert DBT_STARTED in timing and DBT_DONE in timing, log.read_text()[-3000:]
+    return timing
 
 
 def _start(env: dict, log: Path) -> subprocess.Popen:
@@ -86,9 +106,11 @@ def test_run_killed_repeatedly_keeps_the_last_good_state_and_completes(sample_pi
     env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators.parent)}
     expected = open_and_read_state(source / "etablerer.duckdb")
     expected_bi = _all_tables_of(source)
+    timing = _timed_run(env, tmp_path / "timed.log")
+    assert diff(open_and_read_state(root / "warehouse" / "etablerer.duckdb"), expected) == []
     rng = random.Random(SEED)
     kills = 0
-    for attempt, (marker, delay) in enumerate(kill_plan(rng)):
+    for attempt, (marker, delay) in enumerate(kill_plan(rng, timing)):
         log = tmp_path / f"attempt_{attempt}.log"
         process = _start(env, log)
         if not _kill_when(process, log, marker, delay):
@@ -97,7 +119,7 @@ def test_run_killed_repeatedly_keeps_the_last_good_state_and_completes(sample_pi
         kills += 1
         count("crashes_run")
         state = open_and_read_state(root / "warehouse" / "etablerer.duckdb")
-        assert diff(state, expected) == [], f"attempt {attempt} ({marker}+{delay:.1f}s)"
+        assert diff(state, expected) == [], f"attempt {attempt} ({marker}+{delay:.1f}s, {timing})"
         assert _all_tables_of(root / "warehouse") == expected_bi
     final = _start(env, tmp_path / "final.log")
     assert final.wait(timeout=900) == 0, (tmp_path / "final.log").read_text()[-3000:]
