@@ -394,11 +394,12 @@ def _prune(out_dir: Path, keep: int) -> list[Path]:
 
 
 def _copy_durably(source: Path, target: Path) -> None:
-    """Copy to a temporary name beside target, fsync, then rename into place."""
+    """Copy to a temporary name beside target, fsync, then rename into place. The copy takes
+    the source's permissions, not mkstemp's owner-only ones: analysts read it too."""
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        shutil.copyfile(source, tmp_name)
+        shutil.copy(source, tmp_name)
         _fsync_file(Path(tmp_name))
         os.replace(tmp_name, target)
     except BaseException:
