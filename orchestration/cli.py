@@ -196,6 +196,8 @@ def run_job(
         error = event.step_failure_data.error
         while error is not None and error.cause is not None:  # the user's error, not Dagster's wrap
             error = error.cause
+        if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
+            continue  # a blocking check that failed: listed above, with what it found
         message = error.message.strip().splitlines()[0] if error else "ukjent feil"
         summary.failed_steps.append(f"{event.step_key}: {message}")
     # What the job meant to build but did not: a step or a blocking check before it failed.
@@ -204,13 +206,18 @@ def run_job(
     return summary
 
 
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
 def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
     click.echo("\n=== Oppsummering ===")
     for s in summaries:
         status = "OK" if s.success else "FEILET"
         click.echo(
             f"{s.job}{f' [{s.partition}]' if s.partition else ''}: {status} på {s.seconds:.1f} s, "
-            f"{len(s.materialized)} eiendeler, kontroller {len(s.checks_passed)} bestått / "
+            f"{_count(len(s.materialized), 'eiendel', 'eiendeler')}, "
+            f"kontroller {len(s.checks_passed)} bestått / "
             f"{len(s.checks_failed)} feilet"
         )
         for check in s.checks_failed:
@@ -227,7 +234,8 @@ def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
     for year in years:
         report_dir = paths.reports_dir() / str(year)
         reports = [p for p in report_dir.glob("*") if p.is_file()]
-        click.echo(f"Rapporter:   {report_dir} ({len(reports)} filer, se index.html)")
+        index = ", se index.html" if (report_dir / "index.html").is_file() else ""
+        click.echo(f"Rapporter:   {report_dir} ({_count(len(reports), 'fil', 'filer')}{index})")
     logs = sorted({str(s.log_path) for s in summaries if s.log_path})
     click.echo(f"Logger:      {', '.join(logs)}")
     click.echo("Dagster-UI:  make dev, så http://127.0.0.1:3000")

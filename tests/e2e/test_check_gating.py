@@ -36,6 +36,8 @@ def test_failed_check_blocks_the_report_and_keeps_the_last_one(sample_pipeline, 
     assert completed.returncode == 1, completed.stdout
     out = completed.stdout
     assert "kontroll feilet: raw_operators__activities:gx_raw_operators__activities" in out
+    # Said once, as the failed check, not again as a Dagster step error in English.
+    assert "DagsterAssetCheckFailedError" not in out and "steg feilet" not in out
     # The failing expectation is named, with what it saw and where.
     assert "Andelen rader i karantene er høyst 5%" in out
     assert "ringeriksregionen/2026: 0,2" in out
