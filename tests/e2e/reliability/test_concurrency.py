@@ -1,9 +1,9 @@
 """Concurrent writers. DuckDB lets one process hold the file for writing; `connect_writer` makes
 the others wait for it (bounded) instead of failing, and says so in Norwegian when it gives up.
 
-The CLI tests here need `ingestion/operators/load.py`/`api.py` to open the warehouse through
-`ingestion.db.connect_writer` (see docs/reliability.md); until then the second writer fails at once
-with DuckDB's "Could not set lock on file".
+The CLI tests here hold because `ingestion/operators/api.py` opens the warehouse
+through `ingestion.db.connect_writer` (docs/reliability.md); before that, the second writer failed
+at once with DuckDB's "Could not set lock on file".
 """
 
 from __future__ import annotations
