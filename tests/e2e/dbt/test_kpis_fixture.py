@@ -92,3 +92,19 @@ def test_plan_vs_actual_and_survey_results(fixture_warehouse):
         ("fornoyd", 6, Decimal("3.83"), Decimal("0.6667"), None, False),
         ("nytte_kurs", 3, None, None, None, True),
     ]
+
+
+def test_the_funding_total_is_unknown_while_a_funders_amount_is_missing(fixture_warehouse):
+    # Ringeriksregionen's municipalities have no rate in the agreement yet (rate_missing): the
+    # sum of the county's amount alone is not the region's funding.
+    funding = rows(
+        fixture_warehouse.db_path,
+        "select count_if(status = 'ok'), count_if(status <> 'ok') from marts.fct_funding "
+        "where region_id = 'ringeriksregionen' and year = 2026",
+    )
+    assert funding == [(1, 6)]
+    assert rows(
+        fixture_warehouse.db_path,
+        "select funding_total_nok, funding_rows_not_ok from marts.fct_region_kpis "
+        "where region_id = 'ringeriksregionen' and year = 2026",
+    ) == [(None, 6)]

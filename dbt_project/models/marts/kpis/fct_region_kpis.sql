@@ -74,7 +74,8 @@ funding_totals as (
     select
         region_id,
         year,
-        sum(amount_nok) filter (where status = 'ok') as funding_total_nok,
+        -- unknown while any funder's amount is: a sum of the known ones is not the total
+        case when bool_and(status = 'ok') then sum(amount_nok) end as funding_total_nok,
         count_if(status <> 'ok') as funding_rows_not_ok,
         bool_or(is_illustrative and status = 'ok') as funding_has_illustrative_rates
     from funding
