@@ -107,21 +107,26 @@ def test_basis_municipality_without_population_is_named(fixture_warehouse):
     ]
 
 
-def test_illustrative_rates_are_flagged_wherever_they_show(sample_warehouse):
-    rows = query(
-        sample_warehouse.db_path,
-        "select distinct region_id, is_illustrative from marts.fct_funding where year = 2026 "
-        "union all "
-        "select distinct region_id, is_illustrative from marts.fct_payouts where year = 2026",
-    )
-    flags = {region: flag for region, flag in rows}
-    assert flags == {
+def test_illustrative_rates_and_approvals_are_flagged_wherever_they_show(sample_warehouse):
+    def flags(mart: str) -> dict[str, bool]:
+        rows = query(
+            sample_warehouse.db_path,
+            f"select region_id, bool_or(is_illustrative) from marts.{mart} where year = 2026 "
+            "group by region_id",
+        )
+        return dict(rows)
+
+    # Ringeriksregionen's county rate is the agreement's own (§6); the others are illustrative.
+    assert flags("fct_funding") == {
         "ringeriksregionen": False,
         "drammensregionen": True,
         "kongsberg_numedal": True,
         "hallingdal": True,
         "midt_buskerud": True,
     }
+    # No document gives Ringeriksregionen's plan approval date: the seed's is illustrative, and
+    # so are the payouts it releases.
+    assert flags("fct_payouts") == dict.fromkeys(flags("fct_funding"), True)
 
 
 def test_unapproved_plan_blocks_payouts_in_norwegian(sample_warehouse):

@@ -57,7 +57,8 @@ scheduled as (
             as amount_nok,
         funding.status as funding_status,
         funding.status_reason as funding_status_reason,
-        funding.is_illustrative,
+        -- an approval date entered for illustration makes the payout illustrative too
+        funding.is_illustrative or coalesce(approvals.is_illustrative, false) as is_illustrative,
         approvals.approved_date as plan_approved_date
     from funding
     cross join cumulative_schedule
