@@ -9,7 +9,15 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
-export ETABLERER_PSEUDONYM_KEY ?= demo-key-for-the-bundled-synthetic-sample-only
+# .env (see .env.example) holds the local settings: make passes them to every command, as
+# `dagster dev` reads them itself, so the command line and the UI use the same key and folders.
+-include .env
+export $(shell sed -n 's/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*=.*/\2/p' .env 2>/dev/null)
+# The public demo key, for the bundled synthetic sample only (ingest refuses it for other files),
+# and only when no key is configured (a key and a key file together are an error).
+ifeq ($(strip $(ETABLERER_PSEUDONYM_KEY)$(ETABLERER_PSEUDONYM_KEY_FILE)),)
+export ETABLERER_PSEUDONYM_KEY := demo-key-for-the-bundled-synthetic-sample-only
+endif
 
 .PHONY: install run test dev lint format bench docs clean
 
@@ -45,7 +53,8 @@ dev: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	ETABLERER_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
+	# its own dbt target folder, so the project's partial parse (a real warehouse's) is kept
+	ETABLERER_DUCKDB_PATH=:memory: DBT_TARGET_PATH=target/sqlfluff $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 format: install
 	$(BIN)/ruff format .
@@ -59,5 +68,7 @@ docs: install
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
 	@echo "dbt docs: dbt_project/target/index.html (serve with: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
 
+# What the pipeline generated. Not data/landing (operators' deliveries) nor data/archive (their
+# originals, content-addressed): those are inputs.
 clean:
-	rm -rf warehouse reports data/landing data/archive .dagster_home dbt_project/target dbt_project/logs
+	rm -rf warehouse reports .dagster_home dbt_project/target dbt_project/logs

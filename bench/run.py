@@ -189,7 +189,10 @@ class Bench:
         self.log = workdir / "bench.log"
         env = dict(os.environ)
         env.update(DO_NOT_TRACK="1", GX_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
-        env.setdefault("ETABLERER_PSEUDONYM_KEY", DEMO_KEY)
+        if not (env.get("ETABLERER_PSEUDONYM_KEY") or env.get("ETABLERER_PSEUDONYM_KEY_FILE")):
+            env["ETABLERER_PSEUDONYM_KEY"] = DEMO_KEY
+        # The scale data is generated (synthetic fødselsnumre): ingest may use the demo key on it.
+        env["ETABLERER_SYNTHETIC_DATA"] = "1"
         env.pop("ETABLERER_OPERATOR_DIR", None)
         self.env = env
         self.rows: list[Row] = []

@@ -10,6 +10,9 @@ from tests.helpers import DEMO_KEY, isolated_env, run_etablerer
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ETABLERER_PSEUDONYM_KEY", DEMO_KEY)
+# A key file beside the key is an error; the tests' data is synthetic, so the demo key may load it.
+os.environ.pop("ETABLERER_PSEUDONYM_KEY_FILE", None)
+os.environ.setdefault("ETABLERER_SYNTHETIC_DATA", "1")
 
 
 @pytest.fixture(scope="session")

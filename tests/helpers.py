@@ -16,14 +16,17 @@ DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
 def isolated_env(root: Path) -> dict[str, str]:
     """Environment for a pipeline whose every output lives under root."""
     (root / "dagster_home").mkdir(parents=True, exist_ok=True)
+    environ = {k: v for k, v in os.environ.items() if k != "ETABLERER_PSEUDONYM_KEY_FILE"}
     return {
-        **os.environ,
+        **environ,
         "DAGSTER_HOME": str(root / "dagster_home"),
         "ETABLERER_DUCKDB_PATH": str(root / "warehouse" / "etablerer.duckdb"),
         "ETABLERER_ARCHIVE_DIR": str(root / "archive"),
         "ETABLERER_LANDING_DIR": str(root / "landing"),
         "ETABLERER_REPORTS_DIR": str(root / "reports"),
         "ETABLERER_PSEUDONYM_KEY": DEMO_KEY,
+        # Tests ingest copies of the sample and generated files: synthetic, so the demo key may.
+        "ETABLERER_SYNTHETIC_DATA": "1",
     }
 
 

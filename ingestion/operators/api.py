@@ -21,7 +21,13 @@ import polars as pl
 from ingestion.db import connect_writer
 
 from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, normalise_name, schema_for
-from .identifiers import client_keys, load_pseudonym_key, person_keys, pseudonymise
+from .identifiers import (
+    client_keys,
+    load_pseudonym_key,
+    person_keys,
+    pseudonymise,
+    refuse_demo_key,
+)
 from .load import (
     bulk_loading,
     ensure_raw_tables,
@@ -168,6 +174,7 @@ def ingest_file(
     path = Path(path)
     _check_args(region_id, year, kind)
     secret = key if key is not None else load_pseudonym_key()
+    refuse_demo_key(secret, [path])
     result = _archived(path, region_id, year, kind, archive_dir)
     prepared = partial(_prepare, path, kind, result.region_id, result.year, secret, sheet)
     if con is not None:
@@ -350,6 +357,7 @@ def ingest_directories(
     as the results of that folder's `ingest_directory` call."""
     secret = key if key is not None else load_pseudonym_key()
     folders = [(Path(directory), region_id, int(year)) for directory, region_id, year in folders]
+    refuse_demo_key(secret, [directory for directory, _, _ in folders])
     # A worker thread validates and pseudonymises each folder's first file, then its largest
     # (activities), while this thread archives and loads in file order, and prepares a file itself
     # when the worker has not started it by its turn: the referenced kinds (courses, clients) are

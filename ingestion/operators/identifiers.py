@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polars as pl
@@ -20,10 +20,14 @@ ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 KEY_ENV = "ETABLERER_PSEUDONYM_KEY"
 KEY_FILE_ENV = "ETABLERER_PSEUDONYM_KEY_FILE"
+SYNTHETIC_DATA_ENV = "ETABLERER_SYNTHETIC_DATA"
+# Public: the Makefile, the tests and the benchmarks hold it. With it, a person_key and a birth
+# year give back the fødselsnummer by trying every date and individual number, in seconds.
+DEMO_KEY = b"demo-key-for-the-bundled-synthetic-sample-only"
 
 
 class PseudonymKeyMissing(RuntimeError):
-    """No secret for the pseudonyms: ingest must refuse."""
+    """No secret for the pseudonyms that may be used: ingest must refuse."""
 
 
 # --- fødselsnummer / D-number -------------------------------------------------------------
@@ -159,38 +163,58 @@ def org_number_expr(col: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
 
 # --- masking ------------------------------------------------------------------------------
 
-_FNR_LIKE = r"\d{6}\s?\d{5}"
-_EMAIL_LIKE = r"[^@\s]+@[^@\s]+"
+# Eight or more digits, with up to three spaces, hyphens or dots between any two: a fødselsnummer
+# (295080-28413, 29 05 80 284 13), a phone number (955 15 627, +47 95 51 56 27), an account number.
+_DIGIT_RUN = r"\d(?:[\s\-.]{0,3}\d){7,}"
+# Up to the space or punctuation around it: «ola@x.no, kari@y.no» is two addresses.
+_EMAIL_LIKE = r"[^@\s,;:<>()\[\]\"']+@[^@\s,;:<>()\[\]\"']+"
 _PHONE_LIKE = r"^\+?[\d\s\-()]{8,}$"
+# A value that is one date and nothing else is shown as delivered (31.02.2025, 2025-03-03 and
+# Excel's 2025-03-03 00:00:00): the operator needs it to correct the row, and it names no one.
+_DATE_ONLY = r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)$"
+_MASKED_DIGITS = "***********"
+_MASKED_EMAIL = "***@***"
+MASKED_LENGTH = 80
+
+
+def mask_text_expr(value: pl.Expr) -> pl.Expr:
+    """`value` with every e-mail address and every run of eight or more digits masked, wherever
+    they stand in it; a value that is only a date is kept."""
+    masked = value.str.replace_all(_EMAIL_LIKE, _MASKED_EMAIL).str.replace_all(
+        _DIGIT_RUN, _MASKED_DIGITS
+    )
+    return pl.when(value.str.contains(_DATE_ONLY)).then(value).otherwise(masked)
 
 
 def mask_expr(col: pl.Expr, pii: str | None) -> pl.Expr:
-    """A value safe for quarantine and reports. PII fields by role; anything else that looks
-    like an identifier (11 digits, an e-mail, a phone number) is masked too."""
-    value = col.cast(pl.String).str.slice(0, 80)
-    fnr = value.str.replace_all(r"[\s\-.]", "").str.slice(0, 6) + pl.lit("*****")
-    email = value.str.slice(0, 1) + pl.lit("***@***")
+    """A value safe for quarantine and reports. PII fields by role; in any other field, whatever
+    looks like an identifier (a run of digits, an e-mail address) is masked where it stands.
+    Masked before it is cut to MASKED_LENGTH characters, so the cut cannot leave part of a
+    number in clear."""
+    value = col.cast(pl.String)
+    email = value.str.slice(0, 1) + pl.lit(_MASKED_EMAIL)
     phone = pl.lit("******") + value.str.replace_all(r"\D", "").str.slice(-2)
     initial = value.str.slice(0, 1) + pl.lit("***")
-    if pii == "national_id":
-        return fnr
-    if pii in ("drop", "client_id"):
-        return (
-            pl.when(value.str.contains(_EMAIL_LIKE))
-            .then(email)
-            .when(value.str.contains(_PHONE_LIKE))
-            .then(phone)
-            .otherwise(initial)
-        )
-    return (
-        pl.when(value.str.contains(_FNR_LIKE))
-        .then(value.str.replace_all(_FNR_LIKE, "***********"))
-        .when(value.str.contains(_EMAIL_LIKE))
+    personal = (
+        pl.when(value.str.contains(_EMAIL_LIKE))
         .then(email)
         .when(value.str.contains(_PHONE_LIKE))
         .then(phone)
-        .otherwise(value)
+        .otherwise(initial)
     )
+    if pii == "national_id":
+        # The first six digits of a fødselsnummer are the birth date, which lets the operator find
+        # the row; ten digits are one that lost its leading zero in Excel. Anything else in the
+        # column (a phone number, a name) is masked as personal data: its first six characters
+        # could be most of a phone number.
+        digits = value.str.replace_all(r"[\s\-.]", "")
+        national_id = digits.str.slice(0, 6) + pl.lit("*****")
+        masked = pl.when(digits.str.contains(r"^\d{10,11}$")).then(national_id).otherwise(personal)
+    elif pii in ("drop", "client_id"):
+        masked = personal
+    else:
+        masked = mask_text_expr(value)
+    return masked.str.slice(0, MASKED_LENGTH)
 
 
 def mask_value(value: str | None, pii: str | None = None) -> str | None:
@@ -199,18 +223,30 @@ def mask_value(value: str | None, pii: str | None = None) -> str | None:
     return pl.select(mask_expr(pl.lit(value, dtype=pl.String), pii)).item()
 
 
+def mask_text(text: str) -> str:
+    """`text` (a message for the user) with identifiers masked as `mask_text_expr` does, uncut."""
+    return pl.select(mask_text_expr(pl.lit(text, dtype=pl.String))).item()
+
+
 # --- pseudonyms ---------------------------------------------------------------------------
 
 
 def load_pseudonym_key() -> bytes:
     """The HMAC secret, from ETABLERER_PSEUDONYM_KEY or the file named by
-    ETABLERER_PSEUDONYM_KEY_FILE. The file must lie outside the warehouse."""
+    ETABLERER_PSEUDONYM_KEY_FILE, never both. The file must lie outside the warehouse."""
     from ingestion.paths import warehouse_dir
 
-    value = os.environ.get(KEY_ENV, "")
-    if value.strip():
-        return value.strip().encode("utf-8")
-    key_file = os.environ.get(KEY_FILE_ENV, "")
+    value = os.environ.get(KEY_ENV, "").strip()
+    key_file = os.environ.get(KEY_FILE_ENV, "").strip()
+    if value and key_file:
+        # Which one was meant cannot be known; the Makefile's demo key silently won before.
+        raise PseudonymKeyMissing(
+            f"Både {KEY_ENV} og {KEY_FILE_ENV} er satt, så det er uklart hvilken nøkkel "
+            "pseudonymene skal lages med, og ingen personer lastes inn. Behold bare én: "
+            f"fjern {KEY_ENV} fra miljøet og fra .env når nøkkelen ligger i {key_file}."
+        )
+    if value:
+        return value.encode("utf-8")
     if key_file:
         path = Path(key_file).expanduser().resolve()
         if path.is_relative_to(warehouse_dir().resolve()):
@@ -229,8 +265,29 @@ def load_pseudonym_key() -> bytes:
     raise PseudonymKeyMissing(
         "Mangler hemmelig nøkkel for pseudonymisering, så ingen personer kan lastes inn. "
         f"Sett miljøvariabelen {KEY_ENV}, eller {KEY_FILE_ENV} til en fil utenfor datavarehuset. "
-        "For det syntetiske eksempelet setter Makefile en demonøkkel."
+        "For det syntetiske eksempelet setter Makefile en demonøkkel når ingen av dem er satt "
+        "(heller ikke i .env)."
     )
+
+
+def refuse_demo_key(secret: bytes, sources: Iterable[Path]) -> None:
+    """Raise unless `secret` may pseudonymise the operator files or folders `sources`: the public
+    demo key is for the bundled sample only, or for data declared synthetic with
+    ETABLERER_SYNTHETIC_DATA=1 (the tests and the benchmarks generate theirs elsewhere)."""
+    from ingestion.paths import OPERATOR_SAMPLE_DIR
+
+    if secret.strip() != DEMO_KEY or os.environ.get(SYNTHETIC_DATA_ENV) == "1":
+        return
+    sample = OPERATOR_SAMPLE_DIR.resolve()
+    for source in sources:
+        if not Path(source).resolve().is_relative_to(sample):
+            raise PseudonymKeyMissing(
+                f"Demonøkkelen for pseudonymer er offentlig og gjelder bare det syntetiske "
+                f"eksempelet i {OPERATOR_SAMPLE_DIR}, ikke {source}: med den kan "
+                "fødselsnumrene regnes ut igjen. Ingen personer er lastet inn. Sett "
+                f"{KEY_FILE_ENV} til en fil med en hemmelig nøkkel utenfor datavarehuset (og "
+                f"fjern {KEY_ENV}). Er filene genererte testdata, sett {SYNTHETIC_DATA_ENV}=1."
+            )
 
 
 def hmac_hex(key: bytes, message: str) -> str:

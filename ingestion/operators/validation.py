@@ -14,11 +14,17 @@ from pathlib import Path
 import polars as pl
 
 from .contract import Field, Schema, schema_for, valid_municipality_codes
-from .identifiers import mask_expr, national_id_expr, org_number_expr
+from .identifiers import mask_expr, mask_text, national_id_expr, org_number_expr
 from .readers import LINE_COLUMN, RAGGED_COLUMN, FileUnreadable, RawTable, read_table
 
 MONEY = pl.Decimal(18, 2)
 _DECIMAL_SHAPE = r"^-?\d{1,16}(\.\d{1,2})?$"
+# The contract's two date forms, with a four-digit year: polars' lenient parse reads «23.1.25» as
+# the year 25.
+_DATE_SHAPE = r"^(\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2})$"
+# No date in the contract can lie before 1900, the floor of Fødselsår; one that does is a typo
+# (0025, 1025), and a first contact or registration date has no other lower bound.
+EARLIEST_DATE = date(1900, 1, 1)
 _TRUE = ("ja", "j", "yes", "y", "true", "sann", "1", "x")
 _FALSE = ("nei", "n", "no", "false", "usann", "0")
 ROW_COLUMN = "(rad)"
@@ -217,7 +223,8 @@ def _parse(f: Field, value: pl.Expr, year: int) -> tuple[pl.Expr, pl.Expr | None
             text.str.strptime(pl.Date, "%d.%m.%Y", strict=False),
             text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
         )
-        return parsed, parsed.is_not_null(), "invalid_date"
+        ok = (text.str.contains(_DATE_SHAPE) & (parsed >= EARLIEST_DATE)).fill_null(False)
+        return pl.when(ok).then(parsed), ok, "invalid_date"
     if f.type == "boolean":
         lookup = {**{t: True for t in _TRUE}, **{t: False for t in _FALSE}}
         parsed = value.str.to_lowercase().replace_strict(
@@ -538,13 +545,14 @@ def validate_annotated(
     try:
         raw = read_table(Path(path), schema, sheet=sheet)
     except FileUnreadable as exc:
-        report.file_error = str(exc)
+        # The reader may name what it found, e.g. a file's first record taken for its headers.
+        report.file_error = mask_text(str(exc))
         return report, None, None
     report.encoding, report.separator = raw.encoding, raw.separator
     if raw.unknown_columns:
         report.notes.append(
             "Ukjente kolonner leses ikke inn: "
-            + ", ".join(f"«{c}»" for c in raw.unknown_columns)
+            + ", ".join(f"«{mask_text(c)}»" for c in raw.unknown_columns)
             + "."
         )
     annotated = annotate(raw, schema, year)

@@ -133,7 +133,7 @@ def test_a_publish_writes_the_stable_file_a_dated_copy_and_parquet(published):
         "fct_funding": 3,
         "fct_region_kpis": 2,
     }
-    # Analysts on other accounts read the dated copy too (docs/bi.md): it is as readable as the file.
+    # Analysts on other accounts read the dated copy too (docs/bi.md): as readable as the file.
     assert result.dated_path.stat().st_mode == result.path.stat().st_mode
     # No temporary or WAL file left behind.
     assert sorted(p.name for p in out_dir.iterdir()) == sorted(
