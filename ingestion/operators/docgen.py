@@ -58,7 +58,8 @@ def render_markdown() -> str:
         "Med `,` som skilletegn må tall med desimalkomma stå i anførselstegn.",
         "- Første rad er overskrifter. Store/små bokstaver, mellomrom og æøå spiller ingen rolle "
         "(`Første kontakt` = `forste_kontakt`). Alternative navn står i tabellene.",
-        "- Datoer: `dd.mm.åååå` eller `åååå-mm-dd`. Tall: desimalkomma eller -punktum, høyst to "
+        "- Datoer: `dd.mm.åååå` eller `åååå-mm-dd`, med firesifret år (ikke før 1900). "
+        "Tall: desimalkomma eller -punktum, høyst to "
         "desimaler; mellomrom som tusenskille godtas.",
         "- Koder skrives som i listene; store/små bokstaver og æøå spiller ingen rolle.",
         "- Kommunenummer: gjeldende nummer i Buskerud og Jevnaker for rapporteringsåret, eller "
