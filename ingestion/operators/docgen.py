@@ -61,6 +61,8 @@ def render_markdown() -> str:
         "- Datoer: `dd.mm.åååå` eller `åååå-mm-dd`, med firesifret år (ikke før 1900). "
         "Tall: desimalkomma eller -punktum, høyst to "
         "desimaler; mellomrom som tusenskille godtas.",
+        "- Linjenummer i feilmeldinger er linjen raden begynner på i filen; et felt i "
+        "anførselstegn kan gå over flere linjer.",
         "- Koder skrives som i listene; store/små bokstaver og æøå spiller ingen rolle.",
         "- Kommunenummer: gjeldende nummer i Buskerud og Jevnaker for rapporteringsåret, eller "
         "et eldre nummer (30xx fra 2020–2023, 06xx/0532 fra før 2020) for en av dem. "

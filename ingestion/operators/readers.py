@@ -4,9 +4,11 @@ columns. Types are applied later, column-wise, by `validation`."""
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import tempfile
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 import polars as pl
@@ -89,19 +91,141 @@ def detect_separator(header: str) -> str:
     return ";" if header.count(";") >= header.count(",") and ";" in header else ","
 
 
-def _ragged_lines(path: Path, separator: str, n_columns: int) -> pl.DataFrame:
-    """Lines with more fields than the header. Only run when a strict read failed."""
-    lines = pl.read_csv(
-        path,
-        has_header=False,
-        separator="\x1f",
-        quote_char=None,
-        infer_schema=False,
-        new_columns=["text"],
-    ).with_row_index(LINE_COLUMN, offset=1)
-    unquoted = pl.col("text").str.replace_all(r'"[^"]*"', "")
-    return lines.filter(unquoted.str.count_matches(separator, literal=True) > n_columns - 1).select(
-        pl.col(LINE_COLUMN).cast(pl.Int64)
+@dataclass(frozen=True)
+class _RecordLayout:
+    """Where the records of a CSV file start, from a quote-aware scan. Only the exceptions are
+    held (records over several lines, records with too many fields), so memory grows with them,
+    not with the file."""
+
+    records: int
+    first_line: int  # the physical line of the first record after the header
+    spans: list[tuple[int, int]]  # (record index, extra physical lines) of multi-line records
+    too_many_fields: list[int]  # record indices
+
+    def start_lines(self) -> pl.Series:
+        """The physical line each record starts on: the line an operator sees in an editor."""
+        index = pl.int_range(0, self.records, dtype=pl.Int64, eager=True)
+        lines = index + self.first_line
+        if not self.spans:
+            return lines
+        span_index = pl.Series([i for i, _ in self.spans], dtype=pl.Int64)
+        extra_before = pl.Series([0, *accumulate(extra for _, extra in self.spans)], dtype=pl.Int64)
+        return lines + extra_before.gather(span_index.search_sorted(index, side="left"))
+
+
+class _Unparseable(Exception):
+    """A quote error the scan located; `line` is where the record holding it starts."""
+
+    def __init__(self, line: int, unclosed: bool) -> None:
+        super().__init__(line)
+        self.line, self.unclosed = line, unclosed
+
+
+def _scan_records(readable: Path, separator: str, n_columns: int) -> _RecordLayout:
+    """One streaming pass with Python's csv parser over the UTF-8 file. Raises _Unparseable.
+
+    polars reads the fields; this pass only finds what polars does not report: the line each
+    record starts on (a quoted field may hold line breaks) and the records with more fields than
+    the header (polars can only truncate them, and says no more than that one exists)."""
+    spans: list[tuple[int, int]] = []
+    too_many_fields: list[int] = []
+    with readable.open("r", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=separator, strict=True)
+        records = ended = first_line = 0
+        try:
+            next(reader, None)
+            ended = reader.line_num
+            first_line = ended + 1
+            for records, fields in enumerate(reader, start=1):
+                started, ended = ended + 1, reader.line_num
+                if ended > started:
+                    spans.append((records - 1, ended - started))
+                if len(fields) > n_columns:
+                    too_many_fields.append(records - 1)
+        except csv.Error as exc:
+            # The text is csv's own (never the data), read only to tell the two cases apart.
+            raise _Unparseable(ended + 1, unclosed="expected after" not in str(exc)) from None
+    return _RecordLayout(records, first_line, spans, too_many_fields)
+
+
+def _records_span_lines(readable: Path, records: int) -> bool:
+    """Whether some record spans physical lines (LF or CRLF), that is, a quoted field holds a
+    line break. Streaming. Without a quote in the file none can, and looking for one is much
+    faster than counting lines."""
+    with readable.open("rb") as fh:
+        if not any(b'"' in chunk for chunk in iter(lambda: fh.read(_CHUNK), b"")):
+            return False
+        fh.seek(0)
+        lines, last = 0, b"\n"
+        while chunk := fh.read(_CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n") != records + 1
+
+
+def _quote_error(name: str, error: _Unparseable) -> FileUnreadable:
+    what = (
+        'har et anførselstegn (") som aldri lukkes'
+        if error.unclosed
+        else 'har tegn rett etter et avsluttende anførselstegn (")'
+    )
+    return FileUnreadable(
+        f"{name}, linje {error.line}: raden som begynner her {what}, så filen kan ikke deles "
+        'opp i rader. Rett raden i et tekstprogram (et felt som begynner med " må slutte med '
+        '", og " inne i et felt skrives ""), eller lagre filen på nytt fra Excel som '
+        "«CSV UTF-8», og lever den igjen."
+    )
+
+
+def _first_quote_inside_a_field(readable: Path, separator: str) -> int | None:
+    """The line where the first record holding a `"` inside a field value starts. polars refuses
+    a lone quote in the middle of a field (`12" skjerm`), which Python's parser accepts."""
+    with readable.open("r", encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=separator)
+        ended = 0
+        try:
+            for fields in reader:
+                started, ended = ended + 1, reader.line_num
+                if started > 1 and any('"' in value for value in fields):
+                    return started
+        except csv.Error:
+            return None
+    return None
+
+
+def _unparseable(name: str, readable: Path, separator: str, kind: str) -> FileUnreadable:
+    """The error for a file polars cannot read. Its message quotes the offending record (names,
+    national identity numbers), so only its type is kept; the line comes from our own scans."""
+    try:
+        _scan_records(readable, separator, 0)
+        line = _first_quote_inside_a_field(readable, separator)
+    except _Unparseable as error:
+        return _quote_error(name, error)
+    except UnicodeDecodeError:
+        line = None
+    fix = (
+        'Sett anførselstegn rundt hele feltet og skriv " inne i feltet som "", eller lagre '
+        "filen på nytt fra Excel som «CSV UTF-8», og lever den igjen."
+    )
+    if line is not None:
+        return FileUnreadable(
+            f"{name}, linje {line}: filen kan ikke deles opp i rader, trolig på grunn av et "
+            f'anførselstegn (") midt i et felt i raden som begynner her. {fix} '
+            f"(Teknisk feiltype: {kind}.)"
+        )
+    return FileUnreadable(
+        f"{name} kan ikke tolkes som CSV (teknisk feiltype: {kind}). Kontroller at "
+        f'anførselstegn (") bare står rundt hele felt. {fix}'
+    )
+
+
+def _numbered_by_position(frame: pl.DataFrame) -> pl.DataFrame:
+    """Record i (from 0) on line i + 2, none with too many fields. A row index, not an
+    int_range column: polars then keeps the frame's chunks instead of copying every column."""
+    return (
+        frame.with_columns(pl.lit(False).alias(RAGGED_COLUMN))
+        .with_row_index(LINE_COLUMN, offset=2)
+        .with_columns(pl.col(LINE_COLUMN).cast(pl.Int64))
     )
 
 
@@ -113,30 +237,55 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
     separator = detect_separator(header)
     readable = path if encoding != "cp1252" else _transcode_to_utf8(path, encoding)
     try:
-        return _parse_csv(readable, separator), encoding, separator
-    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
-        # Whatever polars cannot make sense of is a file error for the operator, never a crash.
-        raise FileUnreadable(f"CSV-filen kan ikke tolkes: {exc}") from exc
+        return _parse_csv(readable, separator, path.name), encoding, separator
     finally:
         if readable != path:
             os.unlink(readable)
 
 
-def _parse_csv(readable: Path, separator: str) -> pl.DataFrame:
+def _parse_csv(readable: Path, separator: str, name: str) -> pl.DataFrame:
+    """Fields as strings, with the line each record starts on and whether it has too many
+    fields. Raises FileUnreadable, whose message never holds field values."""
     options = dict(separator=separator, infer_schema=False, encoding="utf8")
+    failed: str | None = None
+    frame: pl.DataFrame | None = None
     try:
         frame = pl.read_csv(readable, **options)
-        return frame.with_columns(pl.lit(False).alias(RAGGED_COLUMN))
     except pl.exceptions.ComputeError as exc:
         if "more fields" not in str(exc):
-            raise
-    # Lines with more fields than the header are read truncated and flagged, to be quarantined.
-    frame = pl.read_csv(readable, truncate_ragged_lines=True, **options)
-    ragged = _ragged_lines(readable, separator, frame.width)
+            failed = type(exc).__name__
+    except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+        failed = type(exc).__name__
+    else:
+        if not _records_span_lines(readable, frame.height):
+            # One record per line and none too long: the common case, without the slower scan.
+            return _numbered_by_position(frame)
+    if failed is None:
+        # A quoted field holds a line break, or a record has too many fields (polars reads those
+        # truncated, so they are flagged here to be quarantined, never loaded).
+        try:
+            if frame is None:
+                frame = pl.read_csv(readable, truncate_ragged_lines=True, **options)
+            layout = _scan_records(readable, separator, frame.width)
+        except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:
+            failed = type(exc).__name__
+        except _Unparseable as error:
+            raise _quote_error(name, error) from None
+    # Raised outside the except blocks, so the polars message (with the offending record in
+    # clear) is not kept as this error's context either.
+    if failed is not None:
+        raise _unparseable(name, readable, separator, failed)
+    if layout.records != frame.height:
+        raise FileUnreadable(
+            f'{name}: radene kan ikke skilles sikkert fra hverandre, fordi anførselstegn (") '
+            "eller linjeskift står på uventede steder (for eksempel et anførselstegn midt i et "
+            "felt). Lagre filen på nytt fra Excel som «CSV UTF-8», og lever den igjen."
+        )
     return frame.with_columns(
-        pl.int_range(2, frame.height + 2, dtype=pl.Int64)
-        .is_in(ragged[LINE_COLUMN].implode())
-        .alias(RAGGED_COLUMN)
+        pl.int_range(0, frame.height, dtype=pl.Int64)
+        .is_in(pl.Series(layout.too_many_fields, dtype=pl.Int64).implode())
+        .alias(RAGGED_COLUMN),
+        layout.start_lines().alias(LINE_COLUMN),
     )
 
 
@@ -159,10 +308,15 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
     try:
         frame = reader.load_sheet(target, dtypes="string").to_polars()
     except Exception as exc:
-        raise FileUnreadable(f"Arket «{target}» kan ikke leses: {exc}") from exc
-    # Excel date cells arrive as ISO datetimes; numbers as their shortest text.
-    frame = frame.with_columns(pl.all().cast(pl.String))
-    return frame.with_columns(pl.lit(False).alias(RAGGED_COLUMN))
+        # Only the type: the message may quote cell contents (personal data).
+        failed = type(exc).__name__
+    else:
+        # Excel date cells arrive as ISO datetimes; numbers as their shortest text.
+        return _numbered_by_position(frame.with_columns(pl.all().cast(pl.String)))
+    raise FileUnreadable(
+        f"Arket «{target}» i {path.name} kan ikke leses (teknisk feiltype: {failed}). Lagre "
+        "filen på nytt fra Excel som «Excel-arbeidsbok (.xlsx)», og lever den igjen."
+    )
 
 
 def map_headers(columns: list[str], schema: Schema) -> tuple[dict[str, str], list[str]]:
@@ -228,7 +382,7 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTa
         raise FileUnreadable(
             f"Filtypen «{suffix}» støttes ikke. Lever CSV (.csv) eller Excel (.xlsx)."
         )
-    data_columns = [c for c in frame.columns if c != RAGGED_COLUMN]
+    data_columns = [c for c in frame.columns if c not in (RAGGED_COLUMN, LINE_COLUMN)]
     mapped, unknown = map_headers(data_columns, schema)
     missing = [f for f in schema.required_fields if f.name not in mapped]
     if missing:
@@ -244,9 +398,6 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTa
             f"Påkrevde kolonner mangler: {names}. Fant: {', '.join(data_columns) or 'ingen'}. "
             "Legg til kolonnene med disse navnene i overskriftsraden (se docs/datakontrakt.md)."
         )
-    frame = frame.with_row_index(LINE_COLUMN, offset=2).with_columns(
-        pl.col(LINE_COLUMN).cast(pl.Int64)
-    )
     # Blank lines (or rows of empty cells) carry no record.
     has_content = _has_content(frame, data_columns)
     if not has_content.all():
