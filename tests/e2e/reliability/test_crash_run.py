@@ -91,7 +91,32 @@ def _kill_when(process: subprocess.Popen, log: Path, marker: str | None, delay: 
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    _wait_until_the_group_is_gone(process.pid)
     return True
+
+
+def _wait_until_the_group_is_gone(pgid: int, seconds: float = 30) -> None:
+    """SIGKILL reaches the whole group at once, but a member in the middle of disk I/O (dbt
+    writing the warehouse) dies a moment later, and holds the file's lock until then. Zombies
+    count as gone: they hold nothing."""
+    deadline = time.monotonic() + seconds
+    while (alive := _living_members(pgid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive, f"still running after SIGKILL to their group: {alive}"
+
+
+def _living_members(pgid: int) -> list[int]:
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid pgrp ...; comm may hold spaces, so split after its ")"
+            pid, rest = stat.read_text().split(" (", 1)
+            state, _ppid, pgrp = rest.rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue  # ended while we looked
+        if int(pgrp) == pgid and state != "Z":
+            members.append(int(pid))
+    return members
 
 
 def test_run_killed_repeatedly_keeps_the_last_good_state_and_completes(sample_pipeline, tmp_path):
