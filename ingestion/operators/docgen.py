@@ -58,6 +58,9 @@ def render_markdown() -> str:
         "Med `,` som skilletegn må tall med desimalkomma stå i anførselstegn.",
         "- Første rad er overskrifter. Store/små bokstaver, mellomrom og æøå spiller ingen rolle "
         "(`Første kontakt` = `forste_kontakt`). Alternative navn står i tabellene.",
+        "- Andre kolonner leses ikke inn. En overskrift som ligner et kolonnenavn her, men er "
+        "stavet annerledes (`Fødselsnumer`), stopper filen, så kolonnen ikke blir borte "
+        "ubemerket.",
         "- Datoer: `dd.mm.åååå` eller `åååå-mm-dd`, med firesifret år (ikke før 1900). "
         "Tall: desimalkomma eller -punktum, høyst to "
         "desimaler; mellomrom som tusenskille godtas.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -369,6 +370,34 @@ def _has_content(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
     return has_content
 
 
+# How alike a delivered header and a contract header must be (difflib's ratio, on normalised
+# names) to be taken for a typo: «Fødselsnumer» and «Fødselsnummer» are 0.96, «Startdato» and
+# «Sluttdato» 0.78.
+MISSPELT_HEADER_RATIO = 0.85
+
+
+def _misspelt_headers(
+    unknown: list[str], mapped: dict[str, str], schema: Schema
+) -> list[tuple[str, str]]:
+    """(delivered header, the contract header it resembles) for unknown headers that look like a
+    typo of a field the file does not have: that column would otherwise be left out unnoticed.
+    Fields dropped at ingest without a trace (names) are not looked for."""
+    absent = [
+        f for f in schema.fields if f.name not in mapped and (f.pii != "drop" or f.presence_column)
+    ]
+    found = []
+    for header in unknown:
+        given = normalise_name(header)
+        for f in absent:
+            if any(
+                difflib.SequenceMatcher(None, given, name).ratio() >= MISSPELT_HEADER_RATIO
+                for name in f.header_names
+            ):
+                found.append((header, f.no))
+                break
+    return found
+
+
 def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTable:
     path = Path(path)
     if not path.is_file():
@@ -394,9 +423,25 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTa
                 f"Kjør på nytt med --kind {other}, eller velg riktig fil."
             )
         names = ", ".join(f"«{f.no}»" for f in missing)
+        if not mapped:
+            # Not one known header: the first row is most likely a record, and it is not echoed
+            # (names, national identity numbers).
+            raise FileUnreadable(
+                f"Påkrevde kolonner mangler: {names}. Første rad har ingen av datakontraktens "
+                "kolonnenavn, så den ser ut til å være data, ikke overskrifter. Legg til "
+                "overskriftsraden (se docs/datakontrakt.md)."
+            )
         raise FileUnreadable(
             f"Påkrevde kolonner mangler: {names}. Fant: {', '.join(data_columns) or 'ingen'}. "
             "Legg til kolonnene med disse navnene i overskriftsraden (se docs/datakontrakt.md)."
+        )
+    misspelt = _misspelt_headers(unknown, mapped, schema)
+    if misspelt:
+        raise FileUnreadable(
+            "Overskrifter som ligner kontraktens, men ikke er skrevet likt: "
+            + ", ".join(f"«{given}» (mente du «{meant}»?)" for given, meant in misspelt)
+            + ". Kolonnen ville ellers ikke blitt lest inn. Rett overskriften, og lever filen "
+            "igjen (se docs/datakontrakt.md)."
         )
     # Blank lines (or rows of empty cells) carry no record.
     has_content = _has_content(frame, data_columns)
