@@ -78,6 +78,31 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- One row per cell of each row of `relation`: its value and primary suppression, or, with
+    from_flags, its flag after suppression (a relation of int_kpi_counts_suppressed's shape). -#}
+{% macro kpi_cells_unpivoted(relation, from_flags=false) -%}
+    {%- for cell in kpi_cells() %}
+    select
+        grain,
+        region_id,
+        year,
+        municipality_code,
+        '{{ cell.name }}' as cell,
+        {{ loop.index }} as cell_order,
+        {{ "'" ~ cell.row_group ~ "'" if cell.row_group else 'null' }} as row_group,
+        {%- if from_flags %}
+        {{ cell.name }}_hidden as is_hidden
+        {%- else %}
+        cast({{ cell.value }} as bigint) as value,
+        coalesce({{ cell_primarily_suppressed(cell) }}, false) as is_hidden
+        {%- endif %}
+    from {{ relation }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- The flag of a cell after suppression (a column of int_kpi_counts_suppressed), or, for a
     figure that is not a cell (sessions), its own small-count test. -#}
 {% macro hidden_flag(name) -%}

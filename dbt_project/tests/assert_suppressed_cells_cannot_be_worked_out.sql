@@ -17,20 +17,7 @@ municipality_kpis as (
 ),
 
 cells as (
-    {%- for cell in kpi_cells() %}
-    select
-        grain,
-        region_id,
-        year,
-        municipality_code,
-        '{{ cell.name }}' as cell,
-        {{ "'" ~ cell.row_group ~ "'" if cell.row_group else 'null' }} as row_group,
-        {{ cell.name }}_hidden as is_hidden
-    from counts
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{ kpi_cells_unpivoted('counts', from_flags=true) }}
 ),
 
 -- a region's cell is the sum of its municipalities' cells; a hidden one gives nothing away

@@ -83,14 +83,21 @@ def test_without_a_server_etablerer_dbt_runs_dbt_itself(tmp_path):
     assert printed == "dbt imported in the client: True exit code: 2\n"
 
 
-def test_when_the_server_ends_before_a_child_takes_the_command_etablerer_dbt_runs_it(tmp_path):
-    # as when the server's own import of dbt failed: it closes the connection it accepted
+def closing_listener(tmp_path: Path) -> tuple[Path, socket.socket, threading.Thread]:
+    """A socket where a server would listen, and a thread that accepts one connection and
+    closes it unread."""
     address = tmp_path / "dying.sock"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(address))
     listener.listen()
     closing = threading.Thread(target=lambda: listener.accept()[0].close())
     closing.start()
+    return address, listener, closing
+
+
+def test_when_the_server_ends_before_a_child_takes_the_command_etablerer_dbt_runs_it(tmp_path):
+    # as when the server's own import of dbt failed: it closes the connection it accepted
+    address, listener, closing = closing_listener(tmp_path)
     printed = etablerer_dbt("no-such-command", env={dbt_server.SERVER_ENV: str(address)})
     closing.join()
     listener.close()
@@ -99,12 +106,7 @@ def test_when_the_server_ends_before_a_child_takes_the_command_etablerer_dbt_run
 
 def test_when_the_server_closes_before_the_request_is_sent_no_child_took_it(tmp_path, monkeypatch):
     # the same, with the close first: sending then fails with a broken pipe (seen in CI)
-    address = tmp_path / "dying.sock"
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(address))
-    listener.listen()
-    closing = threading.Thread(target=lambda: listener.accept()[0].close())
-    closing.start()
+    address, listener, closing = closing_listener(tmp_path)
     send_fds = socket.send_fds
 
     def send_after_the_close(*args):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.operators import ingest_file
 from ingestion.operators.samplegen import DirtyFile, generate_dirty
 
 KEY = b"test-key-not-secret"
@@ -27,3 +28,16 @@ def by_kind(files: list[DirtyFile], kind: str) -> DirtyFile:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "warehouse" / "etablerer.duckdb", tmp_path / "archive"
+
+
+def ingest_into(tmp_path: Path, path: Path, kind: str, *, year: int = 2025):
+    """`ingest_file` of Ringeriksregionen's `kind` file into tmp_path/w.duckdb, test key."""
+    return ingest_file(
+        tmp_path / "w.duckdb",
+        path,
+        region_id="ringeriksregionen",
+        year=year,
+        kind=kind,
+        archive_dir=tmp_path / "archive",
+        key=KEY,
+    )

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingestion.operators import ingest_file, validate_file
+from ingestion.operators import validate_file
 
-from .conftest import KEY
+from .conftest import ingest_into
 
 CLIENTS_HEADER = (
     "Klient-ID;Fødselsnummer;Navn;E-post;Telefon;Kommunenummer;Kjønn;Fødselsår;"
@@ -60,15 +60,7 @@ def test_a_date_without_a_four_digit_year_is_rejected(tmp_path: Path) -> None:
 
 def test_ingest_quarantines_two_digit_years_and_loads_no_year_25(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    result = ingest_file(
-        db,
-        _clients_file(tmp_path),
-        region_id="ringeriksregionen",
-        year=2025,
-        kind="clients",
-        archive_dir=tmp_path / "archive",
-        key=KEY,
-    )
+    result = ingest_into(tmp_path, _clients_file(tmp_path), "clients")
     assert (result.loaded, result.rejected) == (6, 8)
     with duckdb.connect(str(db), read_only=True) as con:
         earliest = con.execute("select min(first_contact_date) from raw.clients").fetchone()[0]

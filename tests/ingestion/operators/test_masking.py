@@ -10,11 +10,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from ingestion.operators import ingest_file, validate_file
+from ingestion.operators import validate_file
 from ingestion.operators.cli import validate
 from ingestion.operators.identifiers import mask_text, mask_value
 
-from .conftest import KEY
+from .conftest import ingest_into
 
 # Eight or more digits with separators between them, as the masking must never leave.
 DIGIT_RUN = re.compile(r"\d(?:[\s\-.]*\d)*")
@@ -119,15 +119,7 @@ def test_validate_output_shows_no_identifier(tmp_path: Path) -> None:
 
 def test_quarantine_holds_no_identifier(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    result = ingest_file(
-        db,
-        _shifted_clients(tmp_path),
-        region_id="ringeriksregionen",
-        year=2025,
-        kind="clients",
-        archive_dir=tmp_path / "archive",
-        key=KEY,
-    )
+    result = ingest_into(tmp_path, _shifted_clients(tmp_path), "clients")
     assert (result.loaded, result.rejected) == (1, 3)
     with duckdb.connect(str(db), read_only=True) as con:
         values = con.execute("select value_masked from raw.quarantine").fetchall()

@@ -17,13 +17,13 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ingestion.operators import IngestError, ingest_file, validate_file
+from ingestion.operators import IngestError, validate_file
 from ingestion.operators.cli import validate
 from ingestion.operators.contract import load_contract
 from ingestion.operators.readers import FileUnreadable, read_table
 from tests.ingestion.fuzz.fuzzkit import fuzz_settings
 
-from .conftest import KEY
+from .conftest import ingest_into
 
 CLIENTS_HEADER = (
     "klient_id;fodselsnummer;navn;e_post;telefon;kommunenummer;kjonn;fodselsar;"
@@ -129,15 +129,7 @@ def test_validate_and_ingest_show_no_personal_data_for_an_unreadable_file(tmp_pa
     assert "clients.csv, linje 2: " in result.output
     _assert_no_personal_data(result.output)
     with pytest.raises(IngestError) as caught:
-        ingest_file(
-            tmp_path / "w.duckdb",
-            path,
-            region_id="ringeriksregionen",
-            year=2025,
-            kind="clients",
-            archive_dir=tmp_path / "a",
-            key=KEY,
-        )
+        ingest_into(tmp_path, path, "clients")
     assert "linje 2" in str(caught.value)
     _assert_no_personal_data("".join(traceback.format_exception(caught.value)))
 
@@ -199,15 +191,7 @@ def test_ingest_quarantines_the_long_record_and_reports_every_line_where_it_is(
         tmp_path / "in" / "courses.csv", COURSES_HEADER, COURSES_WITH_A_MULTI_LINE_TITLE, "utf-8"
     )
     db = tmp_path / "w.duckdb"
-    result = ingest_file(
-        db,
-        path,
-        region_id="ringeriksregionen",
-        year=2025,
-        kind="courses",
-        archive_dir=tmp_path / "a",
-        key=KEY,
-    )
+    result = ingest_into(tmp_path, path, "courses")
     assert (result.rows_in, result.loaded, result.rejected) == (6, 4, 2)
     with duckdb.connect(str(db), read_only=True) as con:
         loaded = con.execute(

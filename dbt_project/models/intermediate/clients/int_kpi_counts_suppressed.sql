@@ -17,27 +17,9 @@ counts as (
     select * from {{ ref('int_kpi_counts_aggregated') }}
 ),
 
-cells as (
-    {%- for cell in cells %}
-    select
-        grain,
-        region_id,
-        year,
-        municipality_code,
-        '{{ cell.name }}' as cell,
-        {{ loop.index }} as cell_order,
-        {{ "'" ~ cell.row_group ~ "'" if cell.row_group else 'null' }} as row_group,
-        cast({{ cell.value }} as bigint) as value,
-        coalesce({{ cell_primarily_suppressed(cell) }}, false) as is_hidden
-    from counts
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-),
-
+-- round 0: a row per cell, with its primary suppression
 round_0 as (
-    select * from cells
+    {{ kpi_cells_unpivoted('counts') }}
 ),
 {%- for round in range(1, rounds + 1) %}
 
