@@ -5,7 +5,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from decimal import Decimal
 
 import duckdb
@@ -45,17 +44,22 @@ for line in sys.stdin:
     print(json.dumps(con.execute('''{SNAPSHOT_SQL}''').fetchone()), flush=True)
 """
 
-# Opens, reads and closes the file in a loop until told to stop; reports what it saw.
+# Opens, reads and closes the file in a loop until told to stop (or for 120 s at most); prints
+# each snapshot the first time it sees it, and at the end what it saw in all.
 POLLER = f"""
-import json, sys, duckdb, pathlib
+import json, sys, time, duckdb, pathlib
 path, stop = sys.argv[1], pathlib.Path(sys.argv[2])
 seen, errors, reads = set(), [], 0
 print("ready", flush=True)
-while not stop.exists():
+deadline = time.monotonic() + 120
+while not stop.exists() and time.monotonic() < deadline:
     try:
         with duckdb.connect(path, read_only=True) as con:
-            seen.add(json.dumps(con.execute('''{SNAPSHOT_SQL}''').fetchone()))
+            snapshot = json.dumps(con.execute('''{SNAPSHOT_SQL}''').fetchone())
         reads += 1
+        if snapshot not in seen:
+            seen.add(snapshot)
+            print(snapshot, flush=True)
     except Exception as error:
         errors.append(repr(error))
 print(json.dumps({{"seen": sorted(seen), "errors": errors[:5], "reads": reads}}), flush=True)
@@ -94,7 +98,7 @@ def test_a_reader_holding_the_file_open_keeps_its_snapshot_through_a_publish(pub
         assert reader.stdout.readline().strip() == "ready"
         assert poller.stdout.readline().strip() == "ready"
         assert _ask(reader, "query") == OLD
-        time.sleep(0.3)  # the poller sees the old file a few times first
+        assert json.loads(poller.stdout.readline()) == OLD  # the poller has read the old file
 
         # A full pipeline run: the live warehouse is rebuilt with a new figure, then published
         # while both readers have the published file open.
@@ -107,12 +111,12 @@ def test_a_reader_holding_the_file_open_keeps_its_snapshot_through_a_publish(pub
 
         assert _ask(reader, "query") == OLD  # same open connection: still the old snapshot
         assert _ask(reader, "reopen") == NEW
-        time.sleep(0.3)
+        assert json.loads(poller.stdout.readline()) == NEW  # and then the new one
     finally:
         stop.touch()
         reader.stdin.close()
         reader.wait(timeout=20)
-        polled = json.loads(poller.stdout.readline())
+        polled = json.loads(poller.stdout.read().splitlines()[-1])  # after any other snapshot
         poller.wait(timeout=20)
 
     assert polled["errors"] == []
