@@ -53,9 +53,14 @@ def render_markdown() -> str:
         "og eksempelrad ligger i `docs/templates/` (CSV og Excel).",
         "",
         "## Filformat",
-        "- CSV (`.csv`) eller Excel (`.xlsx`, første ark eller et navngitt ark).",
-        "- CSV: tegnsett UTF-8, UTF-8 med BOM eller Windows-1252; skilletegn `;` eller `,`. "
+        "- CSV (`.csv`) eller Excel (`.xlsx`). Fra Excel leses første ark; har det ingen av "
+        "kolonnenavnene her (en veiledning, for eksempel), leses det ene arket som har dem. Finnes "
+        "ikke ett slikt ark, velg arket med `--sheet «navn»`.",
+        "- CSV: tegnsett UTF-8, UTF-8 med BOM, Windows-1252 eller UTF-16 (Excels "
+        "«Unicode-tekst», med eller uten BOM); skilletegn `;`, tabulator eller `,`. "
         "Med `,` som skilletegn må tall med desimalkomma stå i anførselstegn.",
+        "- En fil som blander UTF-8 og Windows-1252 (`FÃ¸dselsnummer` for `Fødselsnummer`) "
+        "avvises med linjen der det først skjer. Lagre den på nytt som «CSV UTF-8».",
         "- Første rad er overskrifter. Store/små bokstaver, mellomrom og æøå spiller ingen rolle "
         "(`Første kontakt` = `forste_kontakt`). Alternative navn står i tabellene.",
         "- Andre kolonner leses ikke inn. En overskrift som ligner et kolonnenavn her, men er "

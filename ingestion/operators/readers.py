@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .contract import Schema, load_contract, normalise_name
+from .contract import Field, Schema, load_contract, normalise_name
 
 LINE_COLUMN = "__line"
 RAGGED_COLUMN = "__ragged"
@@ -38,25 +38,100 @@ class RawTable:
     unknown_columns: list[str] = field(default_factory=list)
 
 
-def _decodes(fh, encoding: str) -> bool:
-    """Whether the rest of the open binary file decodes in `encoding`, streaming."""
+# UTF-8 letters decoded as Windows-1252 (`ø` -> `Ã¸`): a file that mixes the two, or UTF-8 read
+# as Windows-1252 and saved again. A capital A with tilde before these marks is never Norwegian.
+_MOJIBAKE = {letter.encode("utf-8").decode("cp1252"): letter for letter in "æøåÆØÅéèäöüÄÖÜ"}
+_UTF16_SAMPLE = 4096  # bytes looked at for the NULs of UTF-16 without a byte order mark
+
+
+def _mixed_charsets(name: str, line: int, seen: str) -> FileUnreadable:
+    return FileUnreadable(
+        f"{name}, linje {line}: filen blander tegnsett (UTF-8 og Windows-1252): «{seen}» står "
+        f"der det skulle stått «{_MOJIBAKE[seen]}». Slik blir det når tekst lagret som UTF-8 "
+        "blir lest eller lagret som Windows-1252, for eksempel når to filer limes sammen. "
+        "Eksporter filen på nytt, eller åpne den i Excel eller Notisblokk, rett bokstavene, og "
+        "lagre den som «CSV UTF-8». Lever den igjen."
+    )
+
+
+def _first_mojibake(text: str) -> tuple[int, str] | None:
+    """(position, sequence) of the first UTF-8 letter decoded as Windows-1252 in `text`."""
+    if "Ã" not in text:  # the first character of every sequence; almost always absent
+        return None
+    found = [(at, seen) for seen in _MOJIBAKE if (at := text.find(seen)) >= 0]
+    return min(found, default=None)
+
+
+def _decodes(fh, encoding: str, name: str) -> bool:
+    """Whether the rest of the open binary file decodes in `encoding`, streaming. Raises
+    FileUnreadable when the text shows UTF-8 letters decoded as Windows-1252."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    start, decoded, tail = fh.tell(), 0, ""  # tail: the character before, for a split sequence
     try:
-        while chunk := fh.read(_CHUNK):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
+        while True:
+            chunk = fh.read(_CHUNK)
+            window = tail + decoder.decode(chunk, final=not chunk)
+            if found := _first_mojibake(window):
+                at, seen = found
+                offset = decoded - len(tail) + at
+                raise _mixed_charsets(name, _line_at(fh, start, encoding, offset), seen)
+            decoded += len(window) - len(tail)
+            tail = window[-1:]
+            if not chunk:
+                return True
     except UnicodeDecodeError:
         return False
-    return True
+
+
+def _line_at(fh, start: int, encoding: str, offset: int) -> int:
+    """The line of the character at `offset` of the text decoded from byte `start`. Counted
+    only for an error: counting lines as `_decodes` goes would slow every file down."""
+    fh.seek(start)
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    while offset > 0 and (chunk := fh.read(_CHUNK)):
+        text = decoder.decode(chunk)[:offset]
+        line, offset = line + text.count("\n"), offset - len(text)
+    return line
+
+
+def _utf16_codec(start: bytes) -> str | None:
+    """The UTF-16 codec for a file that begins with `start`, else None. Excel's «Unicode-tekst»
+    is UTF-16 with a byte order mark. Without one, text in Latin letters has a NUL as every other
+    byte (the high byte of each character), which UTF-8 or Windows-1252 text never has. Nine in
+    ten, not all: a few characters (€, –) have a high byte."""
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"  # the codec reads the mark, and drops it
+    pairs = len(start) // 2
+    if not pairs:
+        return None
+    even_nuls, odd_nuls = start[0 : 2 * pairs : 2].count(0), start[1 : 2 * pairs : 2].count(0)
+    if odd_nuls >= 0.9 * pairs and even_nuls <= 0.1 * pairs:
+        return "utf-16-le"
+    if even_nuls >= 0.9 * pairs and odd_nuls <= 0.1 * pairs:
+        return "utf-16-be"
+    return None
 
 
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-8 or cp1252. Streams the file; raises FileUnreadable for anything else."""
+    """utf-8-sig, utf-8, utf-16 (utf-16-le, utf-16-be without a byte order mark) or cp1252.
+    Streams the file; raises FileUnreadable for anything else, or for a mix of UTF-8 and
+    Windows-1252."""
     with path.open("rb") as fh:
-        has_bom = fh.read(3) == codecs.BOM_UTF8
-        if not has_bom:
-            fh.seek(0)
-        if _decodes(fh, "utf-8"):
+        start = fh.read(_UTF16_SAMPLE)
+        utf16 = _utf16_codec(start)
+        fh.seek(0)
+        if utf16 is not None:
+            if _decodes(fh, utf16, path.name):
+                return utf16
+            raise FileUnreadable(
+                "Filen ser ut til å være UTF-16 (Excel «Unicode-tekst»), men er ikke gyldig "
+                "UTF-16 (avkortet eller ødelagt). Lagre den på nytt som «CSV UTF-8» fra Excel."
+            )
+        has_bom = start.startswith(codecs.BOM_UTF8)
+        if has_bom:
+            fh.seek(len(codecs.BOM_UTF8))
+        if _decodes(fh, "utf-8", path.name):
             return "utf-8-sig" if has_bom else "utf-8"
         if has_bom:
             raise FileUnreadable(
@@ -64,7 +139,7 @@ def detect_encoding(path: Path) -> str:
                 "Lagre den på nytt som «CSV UTF-8» fra Excel."
             )
         fh.seek(0)
-        if _decodes(fh, "cp1252"):
+        if _decodes(fh, "cp1252", path.name):
             return "cp1252"
     raise FileUnreadable(
         "Filen kan ikke leses som tekst i UTF-8 eller Windows-1252. "
@@ -88,8 +163,14 @@ def _header_line(path: Path, encoding: str) -> str:
         return fh.readline()
 
 
+# In order of preference when the header holds as many of each. Tab: Excel's «Unicode-tekst».
+SEPARATORS = (";", "\t", ",")
+
+
 def detect_separator(header: str) -> str:
-    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
+    """The separator used most in the header row; `,` when it has none (one column)."""
+    most_used = max(SEPARATORS, key=header.count)  # the first of equals
+    return most_used if most_used in header else ","
 
 
 @dataclass(frozen=True)
@@ -236,7 +317,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str, str]:
     if not header.strip():
         raise FileUnreadable("Filen er tom eller mangler overskriftsrad på linje 1.")
     separator = detect_separator(header)
-    readable = path if encoding != "cp1252" else _transcode_to_utf8(path, encoding)
+    readable = path if encoding in ("utf-8", "utf-8-sig") else _transcode_to_utf8(path, encoding)
     try:
         return _parse_csv(readable, separator, path.name), encoding, separator
     finally:
@@ -290,7 +371,45 @@ def _parse_csv(readable: Path, separator: str, name: str) -> pl.DataFrame:
     )
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
+def _sheet_headers(reader, sheet: str) -> list[str]:
+    """The first row of a sheet; none for a sheet that cannot be read (a chart sheet, say)."""
+    try:
+        return reader.load_sheet(sheet, n_rows=0, dtypes="string").to_polars().columns
+    except Exception:
+        return []
+
+
+def _data_sheet(reader, schema: Schema, name: str) -> str:
+    """The sheet to read when none is named: the first, unless its first row has no header of
+    the contract (instructions, say) and exactly one other sheet has the kind's header row."""
+    first, *others = reader.sheet_names
+    if not others or _has_contract_header(_sheet_headers(reader, first), schema):
+        return first
+    headers = {sheet: _sheet_headers(reader, sheet) for sheet in others}
+    found = [sheet for sheet in others if _has_contract_header(headers[sheet], schema)]
+    if len(found) > 1:
+        # Kinds share some headers (a courses sheet has «Kommunenummer»): the kind's own sheet
+        # is the one with all its required columns.
+        found = [sheet for sheet in found if _has_required_columns(headers[sheet], schema)]
+    if len(found) == 1:
+        return found[0]
+    what = f"datakontraktens overskrifter for {schema.no} ({schema.kind})"
+    which = (
+        f"Flere ark har {what}: {_listed(found)}"
+        if found
+        else f"Ingen av arkene har {what} i første rad"
+    )
+    raise FileUnreadable(
+        f"{name}: {which}. Arkene i filen er: {_listed(reader.sheet_names)}. Kjør på nytt med "
+        "--sheet «navn» for arket med dataene (se docs/datakontrakt.md)."
+    )
+
+
+def _listed(sheets: list[str]) -> str:
+    return ", ".join(f"«{sheet}»" for sheet in sheets)
+
+
+def _read_xlsx(path: Path, sheet: str | None, schema: Schema) -> pl.DataFrame:
     try:
         import fastexcel
 
@@ -305,7 +424,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> pl.DataFrame:
         raise FileUnreadable(
             f"Fant ikke arket «{sheet}». Arkene i filen er: {', '.join(names)}. Oppgi riktig ark."
         )
-    target = sheet if sheet is not None else names[0]
+    target = sheet if sheet is not None else _data_sheet(reader, schema, path.name)
     try:
         frame = reader.load_sheet(target, dtypes="string").to_polars()
     except Exception as exc:
@@ -344,11 +463,11 @@ def map_headers(columns: list[str], schema: Schema) -> tuple[dict[str, str], lis
 
 def guess_kind(columns: list[str]) -> str | None:
     """The kind whose required columns are all present, if exactly one fits."""
-    fits = []
-    for kind, schema in load_contract().schemas.items():
-        mapped, _ = _safe_map(columns, schema)
-        if all(f.name in mapped for f in schema.required_fields):
-            fits.append(kind)
+    fits = [
+        kind
+        for kind, schema in load_contract().schemas.items()
+        if _has_required_columns(columns, schema)
+    ]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -357,6 +476,25 @@ def _safe_map(columns: list[str], schema: Schema) -> tuple[dict[str, str], list[
         return map_headers(columns, schema)
     except FileUnreadable:
         return {}, columns
+
+
+def _missing_required(mapped: dict[str, str], schema: Schema) -> list[Field]:
+    return [f for f in schema.required_fields if f.name not in mapped]
+
+
+def _has_required_columns(columns: list[str], schema: Schema) -> bool:
+    mapped, _ = _safe_map(columns, schema)
+    return not _missing_required(mapped, schema)
+
+
+def _has_contract_header(columns: list[str], schema: Schema) -> bool:
+    """Whether the row holds a header of the contract. A row without one is taken for a record,
+    not for a header row with columns missing (see read_table)."""
+    try:
+        mapped, _ = map_headers(columns, schema)
+    except FileUnreadable:  # a header used twice is still a header
+        return True
+    return bool(mapped)
 
 
 def _has_content(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
@@ -404,7 +542,7 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTa
         raise FileUnreadable(f"Fant ikke filen {path}.")
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        frame, encoding, separator = _read_xlsx(path, sheet), "xlsx", None
+        frame, encoding, separator = _read_xlsx(path, sheet, schema), "xlsx", None
     elif suffix in CSV_SUFFIXES:
         frame, encoding, separator = _read_csv(path)
     else:
@@ -413,7 +551,7 @@ def read_table(path: Path, schema: Schema, *, sheet: str | None = None) -> RawTa
         )
     data_columns = [c for c in frame.columns if c not in (RAGGED_COLUMN, LINE_COLUMN)]
     mapped, unknown = map_headers(data_columns, schema)
-    missing = [f for f in schema.required_fields if f.name not in mapped]
+    missing = _missing_required(mapped, schema)
     if missing:
         other = guess_kind(data_columns)
         if other is not None and other != schema.kind:
