@@ -26,7 +26,7 @@ import shutil
 import struct
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -70,6 +70,13 @@ PERSON_LEVEL_COLUMN = re.compile(
 GEOGRAPHY_COLUMNS = ("region_id", "municipality_code")
 
 OSLO = ZoneInfo("Europe/Oslo")
+
+# docs.publication.published_at is an instant (timestamp with time zone, written in UTC): a
+# timestamp without one, in Oslo time, did not say which clock it was read on.
+PUBLISHED_AT_DESCRIPTION = (
+    "Når filen ble publisert (UTC), som tidspunkt med tidssone; verktøyet viser det i sin egen "
+    "tidssone. / When the file was published (UTC), a timestamp with time zone."
+)
 
 
 class PublishError(RuntimeError):
@@ -213,8 +220,13 @@ def _write_docs(
         "varchar, description varchar)"
     )
     con.execute(
-        f"create table bi.{DOCS_SCHEMA}.publication (published_at timestamp, storage_version "
-        "varchar, n_tables integer, dbt_manifest_generated_at varchar, note varchar)"
+        f"create table bi.{DOCS_SCHEMA}.publication (published_at timestamp with time zone, "
+        "storage_version varchar, n_tables integer, dbt_manifest_generated_at varchar, "
+        "note varchar)"
+    )
+    con.execute(
+        f"comment on column bi.{DOCS_SCHEMA}.publication.published_at "
+        f"is {_literal(PUBLISHED_AT_DESCRIPTION)}"
     )
     for table, columns in sorted(tables.items()):
         node = nodes.get(table, {})
@@ -259,7 +271,7 @@ def _write_docs(
     con.execute(
         f"insert into bi.{DOCS_SCHEMA}.publication values (?, ?, ?, ?, ?)",
         [
-            published_at.replace(tzinfo=None),
+            published_at.astimezone(UTC),
             STORAGE_VERSION,
             len(tables),
             dbt_generated_at,
