@@ -69,7 +69,8 @@ def test_connect_writer_gives_up_with_a_norwegian_message_naming_the_file(tmp_pa
     count("concurrent_cases")
     assert 0.8 < time.monotonic() - started < 10
     message = str(caught.value)
-    assert str(db) in message and "er låst av en annen prosess" in message
+    assert str(db) in message and f"er låst av prosess {holder.pid} (" in message
+    assert "BI-verktøy" in message and "published/etablerer_bi.duckdb" in message
     assert "Could not set lock on file" in caught.value.detail
 
 
@@ -81,6 +82,42 @@ def test_connect_writer_raises_other_errors_at_once(tmp_path):
         connect_writer(not_a_folder / "w.duckdb", timeout_s=30)
     assert time.monotonic() - started < 5
     assert not isinstance(caught.value, WarehouseLocked)
+
+
+HOLD_UNTIL_TOLD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("held", flush=True)
+sys.stdin.readline()
+con.close()
+"""
+
+
+def test_an_ingest_that_waits_for_the_lock_says_so_at_once_with_the_likely_causes(tmp_path):
+    """It waited up to 120 s without a word. Now its first line says the warehouse is locked, by
+    which process, that it waits, and that a BI tool on the live file is a likely cause; the
+    ingest goes on once the holder lets go."""
+    db = tmp_path / "warehouse" / "etablerer.duckdb"
+    db.parent.mkdir(parents=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_UNTIL_TOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    clients = OPERATOR_SAMPLE_DIR / "hallingdal" / "2026" / "clients.csv"
+    ingest = _ingest(clients, "hallingdal", db, isolated_env(tmp_path))
+    try:
+        waiting = ingest.stderr.readline()  # the holder still holds the lock: it must say so now
+    finally:
+        holder.communicate("let go\n")
+    out, err = ingest.communicate(timeout=300)
+    assert f"Datavarehuset {db} er låst av prosess {holder.pid} (" in waiting
+    assert "venter opptil 120 sekunder" in waiting
+    assert "BI-verktøy" in waiting and "published/etablerer_bi.duckdb" in waiting
+    assert ingest.returncode == 0, out + err
+    assert "100 lastet inn i raw.clients" in out
 
 
 def _ingest(file: Path, region: str, db: Path, env: dict) -> subprocess.Popen:
@@ -135,7 +172,7 @@ def test_ingest_during_a_run_waits_or_fails_cleanly(sample_pipeline, tmp_path):
     expected = open_and_read_state(source)
     operators = tmp_path / "operators" / "midt_buskerud"
     shutil.copytree(OPERATOR_SAMPLE_DIR / "midt_buskerud", operators)
-    env = {**isolated_env(tmp_path), "ETABLERER_OPERATOR_DIR": str(operators.parent)}
+    env = {**isolated_env(tmp_path), "ETABLERER_LANDING_DIR": str(operators.parent)}
     log = tmp_path / "run.log"
     with log.open("w") as out:
         run = subprocess.Popen(
