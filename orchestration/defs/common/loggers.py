@@ -1,10 +1,17 @@
 """A quiet console logger for `etablerer run`: one line per step and per check, not per event,
 and inside the long dbt step one line per mart as dbt finishes it."""
 
+from __future__ import annotations
+
 import logging
+import re
 import sys
+from typing import TYPE_CHECKING
 
 import dagster as dg
+
+if TYPE_CHECKING:
+    from dagster_shared.error import SerializableErrorInfo
 
 _SHOWN = {
     "STEP_START": "▶",
@@ -17,6 +24,26 @@ _SHOWN = {
 
 # Marts, as dbt names them: what an analyst queries, so worth a line while dbt runs.
 _MART_PREFIXES = ("fct_", "dim_")
+# Dagster's warning for each step after a failed one: the summary lists what was not built.
+_DEPENDENCY_NOISE = "Dependencies for step "
+
+
+def user_error(error: SerializableErrorInfo | None) -> SerializableErrorInfo | None:
+    """The user's own error under Dagster's wrapping (the last cause)."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error
+
+
+def error_line(error: SerializableErrorInfo | None) -> str:
+    """The first line of the user's error, without its class path: our errors are Norwegian
+    sentences (`ingestion.operators.api.IngestError: klienter.csv: …` → `klienter.csv: …`)."""
+    error = user_error(error)
+    if error is None:
+        return "ukjent feil"
+    first = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+    prefix = re.match(rf"^[\w.]*{re.escape(error.cls_name)}: ", first)
+    return first[prefix.end() :] if prefix else first
 
 
 class _ProgressHandler(logging.Handler):
@@ -37,6 +64,8 @@ class _ProgressHandler(logging.Handler):
             if symbol is None:
                 return
             label = meta.get("step_key") or ""
+            if event.event_type_value == "STEP_FAILURE":
+                label = f"{label}: {error_line(event.event_specific_data.error)}"
             if event.event_type_value == "ASSET_CHECK_EVALUATION":
                 evaluation = event.event_specific_data
                 # A year runs some 130 dbt tests: show those that fail, and every GX suite.
@@ -48,7 +77,9 @@ class _ProgressHandler(logging.Handler):
                 symbol = symbol if evaluation.passed else "✘"
             print(f"  {symbol} {label}", file=sys.stderr, flush=True)
         elif record.levelno >= logging.WARNING:
-            print(f"  ! {meta.get('orig_message', record.getMessage())}", file=sys.stderr)
+            message = meta.get("orig_message", record.getMessage())
+            if not message.startswith(_DEPENDENCY_NOISE):
+                print(f"  ! {message}", file=sys.stderr)
 
 
 @dg.logger(description="Én linje per steg og kontroll.")
