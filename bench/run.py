@@ -193,7 +193,6 @@ class Bench:
             env["ETABLERER_PSEUDONYM_KEY"] = DEMO_KEY
         # The scale data is generated (synthetic fødselsnumre): ingest may use the demo key on it.
         env["ETABLERER_SYNTHETIC_DATA"] = "1"
-        env.pop("ETABLERER_OPERATOR_DIR", None)
         self.env = env
         self.rows: list[Row] = []
 
@@ -206,6 +205,8 @@ class Bench:
         )
 
     def scoped_env(self, root: Path, operator_dir: Path | None) -> dict[str, str]:
+        """The environment of a run under `root`; `operator_dir` holds its deliveries (the
+        landing folder), else the run takes the bundled sample."""
         env = dict(self.env)
         env.update(
             DAGSTER_HOME=str(root / "dagster_home"),
@@ -213,10 +214,8 @@ class Bench:
             ETABLERER_WAREHOUSE_DIR=str(root),
             ETABLERER_ARCHIVE_DIR=str(root / "archive"),
             ETABLERER_REPORTS_DIR=str(root / "reports"),
-            ETABLERER_LANDING_DIR=str(root / "landing"),
+            ETABLERER_LANDING_DIR=str(operator_dir or root / "landing"),
         )
-        if operator_dir is not None:
-            env["ETABLERER_OPERATOR_DIR"] = str(operator_dir)
         return env
 
     def dbt(self, command: str, db: Path, target: Path, scope: dict | None = None) -> Measured:
@@ -472,7 +471,7 @@ class Bench:
         self.say("3. whole run at sample scale: etablerer run --year 2026 on the bundled sample")
         root = self.work / "run_sample"
         root.mkdir()
-        run, steps = self.run_pipeline(root, None)
+        run, steps = self.run_pipeline(root, None, "--sample")
         gx = time_split(steps, run.seconds)["GX"]
         warehouse = root / "etablerer.duckdb"
         floor_db = self.floor_copy(warehouse, "sample_floor")

@@ -67,9 +67,23 @@ def install_dagster_yaml(home: Path) -> None:
     shutil.copyfile(DAGSTER_YAML, installed)
 
 
+def load_settings() -> None:
+    """The settings `make` passes on: `.env` in the project's root (see .env.example), as `dagster
+    dev` reads it too (a variable set in the shell wins), then the public demo key when no key is
+    configured. Ingest accepts the demo key only for the bundled synthetic sample."""
+    from dotenv import load_dotenv
+
+    from ingestion.operators.identifiers import DEMO_KEY, KEY_ENV, KEY_FILE_ENV
+
+    load_dotenv(paths.PROJECT_ROOT / ".env", override=False)
+    if not any(os.environ.get(name, "").strip() for name in (KEY_ENV, KEY_FILE_ENV)):
+        os.environ[KEY_ENV] = DEMO_KEY.decode()
+
+
 @click.group()
 def main() -> None:
     """Etablerertjenesten i Buskerud: datavarehus og rapportering."""
+    load_settings()
 
 
 main.add_command(ssb)
@@ -155,15 +169,17 @@ def run_job(
     partition: str | None,
     tags: dict[str, str] | None = None,
     label: str | None = None,
+    config: dict | None = None,
 ) -> RunSummary:
     """Run a job in this process. `partition` is a key; a range of keys comes as run tags, with
-    `label` to show for it."""
+    `label` to show for it; `config` is the run's config (the loggers are added)."""
     from orchestration.definitions import defs
+    from orchestration.defs.common.loggers import error_line, user_error
 
     started = time.monotonic()
     label = label or partition
     click.echo(f"\n{job_name}" + (f" [{label}]" if label else ""), err=True)
-    loggers = {"loggers": {"progress": {}}}
+    run_config = {**(config or {}), "loggers": {"progress": {}}}
     # dbt's own console output goes to a log file; the terminal gets one line per step.
     log_path = Path(os.environ["DAGSTER_HOME"]) / "logs" / f"{job_name}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -171,7 +187,7 @@ def run_job(
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
             partition_key=partition,
-            run_config=loggers,
+            run_config=run_config,
             tags={
                 **(tags or {}),
                 RUN_PID_TAG: str(os.getpid()),
@@ -193,13 +209,10 @@ def run_job(
         detail = f"\n{failures.value}" if failures is not None else ""
         summary.checks_failed.append(f"{name}{detail}")
     for event in result.get_step_failure_events():
-        error = event.step_failure_data.error
-        while error is not None and error.cause is not None:  # the user's error, not Dagster's wrap
-            error = error.cause
+        error = user_error(event.step_failure_data.error)
         if error is not None and error.cls_name == "DagsterAssetCheckFailedError":
             continue  # a blocking check that failed: listed above, with what it found
-        message = error.message.strip().splitlines()[0] if error else "ukjent feil"
-        summary.failed_steps.append(f"{event.step_key}: {message}")
+        summary.failed_steps.append(f"{event.step_key}: {error_line(error)}")
     # What the job meant to build but did not: a step or a blocking check before it failed.
     planned = {key.to_user_string() for key in result.job_def.asset_layer.selected_asset_keys}
     summary.not_built = sorted(planned - set(summary.materialized))
@@ -255,8 +268,22 @@ def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
     "--region", "region_id", default=None, help="Bygg bare denne regionen (de andre står urørt)."
 )
 @click.option("--skip-ssb", is_flag=True, help="Ikke last SSB-folketall på nytt.")
-def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
+@click.option(
+    "--sample",
+    is_flag=True,
+    help="Bruk det syntetiske eksempelet (data/sample/operators) der ingen levering er lest inn, "
+    "som make run gjør. En levering erstattes aldri av eksempelet.",
+)
+def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool, sample: bool) -> None:
     """Materialise a year's assets through Dagster and print a summary."""
+    try:
+        notes = check_run(years, region_id, sample)
+    except RunRefused as exc:
+        click.echo(f"Ikke startet: {exc}", err=True)
+        sys.exit(2)
+    for note in notes:
+        click.echo(note, err=True)
+
     from deliverables.annual_report import start_renderers
     from expectations.worker import start_worker, stop_worker
 
@@ -265,35 +292,80 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
     if region_id is None:  # and, when a run renders every region's report, the renderers'
         start_renderers()  # chart and PDF libraries (one report renders in this process)
     try:
-        _run(years, region_id, skip_ssb)
+        _run(years, region_id, skip_ssb, sample)
     finally:
         dbt_server.stop()
         stop_worker()
 
 
-def _run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool) -> None:
+class RunRefused(Exception):
+    """`etablerer run` was asked for something it cannot do; nothing was started. Norwegian."""
+
+
+def check_run(years: tuple[int, ...], region_id: str | None, sample: bool) -> list[str]:
+    """Refuse a run that cannot succeed before anything is launched, so no failed run is left in
+    the instance: a year outside the partitions, an unknown region, a pseudonym key that cannot
+    load the files the run would take. Returns what the user should know before it starts."""
+    from ingestion.operators import PseudonymKeyMissing, delivery_files
+    from ingestion.operators.api import max_row_drop
+    from ingestion.operators.identifiers import load_pseudonym_key, refuse_demo_key
+    from orchestration.defs.common.partitions import REGION_IDS, report_year_partitions
+
+    known_years = [int(key) for key in report_year_partitions.get_partition_keys()]
+    for year in years:
+        if year not in known_years:
+            raise RunRefused(
+                f"{year} er ikke et rapportår. Rapportårene er {known_years[0]}–{known_years[-1]} "
+                "(avtalen gjelder 2026–2028, 2025 er grunnlagsåret; et nytt år blir rapportår "
+                "1. januar året før)."
+            )
+    if region_id is not None and region_id not in REGION_IDS:
+        raise RunRefused(f"{region_id} er ikke en region. Regionene er: {', '.join(REGION_IDS)}.")
+    landing = paths.landing_dir()
+    sample_dir = paths.OPERATOR_SAMPLE_DIR if sample else None
+    files = []
+    try:
+        for year in years:
+            for region in [region_id] if region_id else REGION_IDS:
+                files += delivery_files(landing, region, year, sample_dir).values()
+        refuse_demo_key(load_pseudonym_key(), files)
+        max_row_drop()
+    except (PseudonymKeyMissing, ValueError) as exc:
+        raise RunRefused(str(exc)) from None
+    deliveries = [path for path in files if not path.is_relative_to(paths.OPERATOR_SAMPLE_DIR)]
+    if sample:
+        return [
+            f"Bruker det syntetiske eksempelet i {paths.OPERATOR_SAMPLE_DIR} der ingen levering "
+            f"er lest inn ({len(deliveries)} leverte filer i {landing})."
+        ]
+    if not deliveries:
+        return [
+            f"Ingen leverte filer i {landing} for {', '.join(map(str, years))}: operatørenes "
+            "data står som sist lest inn. Det syntetiske eksempelet: etablerer run --sample."
+        ]
+    return []
+
+
+def _run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool, sample: bool) -> None:
     ensure_environment()
     import dagster as dg
 
-    from orchestration.defs.common.partitions import REGION_IDS
-
-    if region_id is not None and region_id not in REGION_IDS:
-        raise click.BadParameter(
-            f"{region_id} er ikke en region. Regionene er: {', '.join(REGION_IDS)}.",
-            param_hint="--region",
-        )
     # One instance for the command's runs: making one opens its storages (about 0.4 s).
     with dg.DagsterInstance.get() as instance:
         for run_id in recover_interrupted_runs(instance):
             click.echo(f"  ! avbrutt kjøring {run_id} markert som feilet, låsen frigitt", err=True)
-        summaries = _run_jobs(instance, years, region_id, skip_ssb)
+        summaries = _run_jobs(instance, years, region_id, skip_ssb, sample)
     print_summary(summaries, sorted(years))
     if not all(s.success for s in summaries):
         sys.exit(1)
 
 
 def _run_jobs(
-    instance: dg.DagsterInstance, years: tuple[int, ...], region_id: str | None, skip_ssb: bool
+    instance: dg.DagsterInstance,
+    years: tuple[int, ...],
+    region_id: str | None,
+    skip_ssb: bool,
+    sample: bool,
 ) -> list[RunSummary]:
     from orchestration.defs.common.partitions import year_range_tags, year_region_key
     from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG
@@ -311,13 +383,16 @@ def _run_jobs(
         # One run over the year's region-years (one region, or the range of all), then the
         # county's files for the year, which read every region.
         inline = {COUNTY_INLINE_TAG: "true"}
+        config = {"ops": {"raw_operators": {"config": {"sample": sample}}}}
         if region_id:
             key = str(year_region_key(year, region_id))
-            summaries.append(run_job(instance, "yearly_pipeline_job", key, inline))
+            summaries.append(run_job(instance, "yearly_pipeline_job", key, inline, config=config))
         else:
             tags = {**year_range_tags(year), **inline}
             label = f"{year}, alle regioner"
-            summaries.append(run_job(instance, "yearly_pipeline_job", None, tags, label))
+            summaries.append(
+                run_job(instance, "yearly_pipeline_job", None, tags, label, config=config)
+            )
         if summaries[-1].success:
             summaries.append(run_job(instance, "county_reports_job", str(year)))
         if not summaries[-1].success:

@@ -28,5 +28,5 @@ def sample_pipeline(tmp_path_factory, dbt_manifest) -> dict:
     """The whole pipeline on the bundled sample for 2026, run once, as `make run` does."""
     root = tmp_path_factory.mktemp("pipeline")
     env = isolated_env(root)
-    completed = run_etablerer(["run", "--year", "2026"], env)
+    completed = run_etablerer(["run", "--year", "2026", "--sample"], env)
     return {"root": root, "env": env, "completed": completed}

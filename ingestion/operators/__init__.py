@@ -4,9 +4,13 @@ No Dagster here and no side effects at import time.
 """
 
 from .api import (
+    DELIVERY,
+    SAMPLE,
     IngestError,
     IngestResult,
+    delivery_files,
     detect_kind,
+    ingest_deliveries,
     ingest_directories,
     ingest_directory,
     ingest_file,
@@ -25,14 +29,18 @@ def sample_identifiers(sample_dir):
 
 
 __all__ = [
+    "DELIVERY",
     "KINDS",
     "REGIONS",
+    "SAMPLE",
     "FileUnreadable",
     "IngestError",
     "IngestResult",
     "PseudonymKeyMissing",
     "ValidationReport",
+    "delivery_files",
     "detect_kind",
+    "ingest_deliveries",
     "ingest_directories",
     "ingest_directory",
     "ingest_file",

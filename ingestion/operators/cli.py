@@ -2,7 +2,9 @@
 
 Exit codes: 0 = clean (validate) / loaded or unchanged with no rejected rows (ingest);
 1 = row errors (validate) / loaded, but some rows went to quarantine (ingest);
-2 = the file cannot be read (wrong kind, missing columns, undecodable), or nothing was loaded.
+2 = the file cannot be read (wrong kind, missing columns, undecodable), has no rows (validate),
+or nothing was loaded (ingest; a file with no valid rows, or far fewer than the partition holds,
+is refused unless --allow-fewer-rows).
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from .api import IngestError, detect_kind, ingest_file
 from .contract import KINDS, REGIONS
 from .identifiers import PseudonymKeyMissing
 from .validation import validate_file
+
+SHEET_HELP = (
+    "Ark i Excel-filen (standard: det første, ellers det ene arket med kontraktens kolonner)."
+)
 
 
 def _year_from_path(path: Path) -> int | None:
@@ -39,7 +45,11 @@ def _year_from_path(path: Path) -> int | None:
     default=None,
     help="Rapporteringsår. Standard: året i mappenavnet, ellers inneværende år.",
 )
-@click.option("--sheet", default=None, help="Ark i Excel-filen (standard: det første).")
+@click.option(
+    "--sheet",
+    default=None,
+    help=SHEET_HELP,
+)
 def validate(file: Path, kind: str, year: int | None, sheet: str | None) -> None:
     """Kontroller FILE mot datakontrakten uten å laste noe inn."""
     if year is None:
@@ -60,7 +70,11 @@ def validate(file: Path, kind: str, year: int | None, sheet: str | None) -> None
     default=None,
     help="Type data i filen. Standard: ut fra filnavnet.",
 )
-@click.option("--sheet", default=None, help="Ark i Excel-filen (standard: det første).")
+@click.option(
+    "--sheet",
+    default=None,
+    help=SHEET_HELP,
+)
 @click.option(
     "--db",
     "db_path",
@@ -74,6 +88,12 @@ def validate(file: Path, kind: str, year: int | None, sheet: str | None) -> None
     default=None,
     help="Arkiv for originalfiler. Standard: data/archive.",
 )
+@click.option(
+    "--allow-fewer-rows",
+    is_flag=True,
+    help="Les inn også en fil uten godkjente rader, eller med langt færre rader enn det som er "
+    "lest inn (ETABLERER_MAX_ROW_DROP, standard 50 %): tømmer eller krymper partisjonen med vilje.",
+)
 def ingest(
     file: Path,
     region_id: str,
@@ -82,6 +102,7 @@ def ingest(
     sheet: str | None,
     db_path: Path | None,
     archive_dir: Path | None,
+    allow_fewer_rows: bool,
 ) -> None:
     """Les FILE inn i raw-laget for (region, år): godkjente rader lastes, avviste i karantene."""
     from ingestion.paths import archive_dir as default_archive
@@ -97,6 +118,7 @@ def ingest(
             kind=kind,
             archive_dir=archive_dir or default_archive(),
             sheet=sheet,
+            allow_fewer_rows=allow_fewer_rows,
         )
     except (
         PseudonymKeyMissing,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
@@ -27,8 +28,15 @@ create table if not exists raw.quarantine (
 LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
     region_id varchar, year integer, kind varchar, source_file varchar, source_sha256 varchar,
-    rows_in integer, loaded integer, rejected integer, loaded_at timestamp, status varchar
+    rows_in integer, loaded integer, rejected integer, loaded_at timestamp, status varchar,
+    origin varchar, note varchar
 )"""
+# Columns the load log gained after warehouses were made: added to an older warehouse's log.
+LOAD_LOG_ADDED_COLUMNS = ("origin varchar", "note varchar")
+LOAD_LOG_COLUMNS = (
+    "region_id, year, kind, source_file, source_sha256, rows_in, loaded, rejected, loaded_at, "
+    "status, origin, note"
+)
 _SQL_TYPES = {
     "integer": "integer",
     "decimal": "decimal(18,2)",
@@ -70,6 +78,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table_ddl(schema))
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_LOG_DDL)
+    for column in LOAD_LOG_ADDED_COLUMNS:
+        con.execute(f"alter table raw.load_log add column if not exists {column}")
 
 
 @contextmanager
@@ -104,18 +114,46 @@ def bulk_loading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute("reset threads")
 
 
+@dataclass(frozen=True)
+class CurrentLoad:
+    """The file that fills a (kind, region, year) partition now, from raw.load_log, and the
+    files loaded into it before (their sha256)."""
+
+    sha256: str
+    source_file: str
+    rows_in: int
+    loaded: int
+    rejected: int
+    loaded_at: datetime
+    origin: str  # delivery | sample; a log from before origins were kept counts as a delivery
+    earlier: frozenset[str]
+
+
 def last_loaded(
     con: duckdb.DuckDBPyConnection, region_id: str, year: int
-) -> dict[str, tuple[str, int, int, int]]:
-    """Per kind, (sha256, rows_in, loaded, rejected) of the file that currently fills the
-    partition: one query for a folder's files."""
+) -> dict[str, CurrentLoad]:
+    """Per kind, the load that currently fills the partition: one query for a folder's files."""
     rows = con.execute(
-        """select kind, source_sha256, rows_in, loaded, rejected from raw.load_log
+        """select kind, source_sha256, source_file, rows_in, loaded, rejected, loaded_at,
+                  coalesce(origin, 'delivery'),
+                  list(source_sha256) over (
+                      partition by kind order by loaded_at
+                      rows between unbounded preceding and 1 preceding)
+           from raw.load_log
            where region_id = ? and year = ? and status = 'loaded'
            qualify row_number() over (partition by kind order by loaded_at desc) = 1""",
         [region_id, year],
     ).fetchall()
-    return {kind: tuple(rest) for kind, *rest in rows}
+    return {
+        kind: CurrentLoad(*rest[:-1], earlier=frozenset(rest[-1] or ())) for kind, *rest in rows
+    }
+
+
+def partition_rows(con: duckdb.DuckDBPyConnection, kind: str, region_id: str, year: int) -> int:
+    """How many rows raw.<kind> holds for the region-year."""
+    return con.execute(
+        f"select count(*) from raw.{kind} where region_id = ? and year = ?", [region_id, year]
+    ).fetchone()[0]
 
 
 def write_load_log(
@@ -131,10 +169,28 @@ def write_load_log(
     rejected: int,
     loaded_at: datetime,
     status: str,
+    origin: str,
+    note: str | None = None,
 ) -> None:
+    """One line of raw.load_log. `status`: loaded, unchanged, refused (the delivery guard kept the
+    partition; `note` says why), kept (a sample or older file left a newer delivery in place),
+    failed."""
     con.execute(
-        "insert into raw.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [region_id, year, kind, source_file, sha256, rows_in, loaded, rejected, loaded_at, status],
+        f"insert into raw.load_log ({LOAD_LOG_COLUMNS}) values ({', '.join('?' * 12)})",
+        [
+            region_id,
+            year,
+            kind,
+            source_file,
+            sha256,
+            rows_in,
+            loaded,
+            rejected,
+            loaded_at,
+            status,
+            origin,
+            note,
+        ],
     )
 
 

@@ -14,8 +14,12 @@ ENCODING_NAMES = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 med BOM",
     "cp1252": "Windows-1252",
+    "utf-16": "UTF-16 (Excels «Unicode-tekst»)",
+    "utf-16-le": "UTF-16 LE uten BOM",
+    "utf-16-be": "UTF-16 BE uten BOM",
     "xlsx": "Excel (.xlsx)",
 }
+SEPARATOR_NAMES = {"\t": "tabulator"}
 MAX_ERRORS_SHOWN = 200
 REASON_LABELS = {
     "missing_required": "påkrevd felt mangler",
@@ -57,7 +61,7 @@ def format_report(report: ValidationReport, *, display_name: str | None = None) 
         return "\n".join(lines) + "\n"
     fmt = ENCODING_NAMES.get(report.encoding or "", report.encoding or "")
     if report.separator:
-        fmt += f", skilletegn «{report.separator}»"
+        fmt += f", skilletegn {SEPARATOR_NAMES.get(report.separator, f'«{report.separator}»')}"
     lines.append(f"Format: {fmt}")
     lines += [f"Merk: {note}" for note in report.notes]
     lines.append("")
@@ -76,7 +80,17 @@ def format_report(report: ValidationReport, *, display_name: str | None = None) 
     )
     for reason, count in sorted(Counter(e.reason_code for e in report.errors).items()):
         lines.append(f"  {REASON_LABELS.get(reason, reason)}: {count}")
-    if report.rejected_rows:
+    if report.rows_in == 0:
+        lines.append(
+            "Filen har ingen rader, bare overskrift, og kan ikke leveres: innlesingen avviser "
+            "den, så den ikke tømmer dataene som er lest inn før. Eksporter på nytt med radene."
+        )
+    elif not report.deliverable:
+        lines.append(
+            "Ingen rader er godkjent, så filen kan ikke leveres: innlesingen avviser den, og "
+            "dataene som er lest inn før står. Rett radene over og kontroller på nytt."
+        )
+    elif report.rejected_rows:
         lines.append(
             "Rett radene over i kildesystemet eller filen og kontroller på nytt. Ved innlesing "
             "lastes de godkjente radene, og de avviste legges i karantene med grunnen."

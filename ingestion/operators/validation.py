@@ -169,8 +169,14 @@ class ValidationReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def deliverable(self) -> bool:
+        """Whether ingest would load the file: it is readable and has valid rows (a file with
+        none is refused, so it cannot wipe out a partition by accident)."""
+        return self.file_error is None and self.valid_rows > 0
+
+    @property
     def exit_code(self) -> int:
-        if self.file_error is not None:
+        if self.file_error is not None or self.rows_in == 0:
             return 2
         return 1 if self.rejected_rows else 0
 

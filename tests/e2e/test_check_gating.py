@@ -30,7 +30,7 @@ def test_failed_check_blocks_the_report_and_keeps_the_last_one(sample_pipeline, 
     before = report.read_bytes()
     before_mtime = report.stat().st_mtime_ns
 
-    env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators)}
+    env = {**isolated_env(root), "ETABLERER_LANDING_DIR": str(operators)}
     completed = run_etablerer(["run", "--year", "2026", "--skip-ssb"], env)
 
     assert completed.returncode == 1, completed.stdout

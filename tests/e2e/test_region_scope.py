@@ -70,7 +70,7 @@ def test_region_run_rebuilds_only_that_region(sample_pipeline, tmp_path):
     )
     try:
         old = ask(reader, "query")
-        env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators)}
+        env = {**isolated_env(root), "ETABLERER_LANDING_DIR": str(operators)}
         completed = run_etablerer(["run", "--year", "2026", "--region", REGION, "--skip-ssb"], env)
         # The run succeeded although the BI copy was held open the whole time...
         assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -1,9 +1,6 @@
 """Operators' records (CSV/XLSX exports): validated, pseudonymised, loaded per region and year."""
 
-import itertools
-import os
 from collections import defaultdict
-from pathlib import Path
 
 import dagster as dg
 
@@ -25,16 +22,16 @@ def operator_asset_key(table: str) -> dg.AssetKey:
 
 
 class OperatorRecordsConfig(dg.Config):
-    """Where the files are: `<source_dir>/<region_id>/<year>/<kind>.csv|xlsx`.
-    Unset: ETABLERER_OPERATOR_DIR, else the bundled sample."""
+    """What a run loads: per region-year and kind, the operator's latest delivery (the landing
+    folder, `ETABLERER_LANDING_DIR`), never replaced by an older file or by the sample.
 
-    source_dir: str | None = None
+    - `sample`: where a region-year-kind has no delivery, the bundled synthetic sample
+      (`etablerer run --sample`, as `make run` does).
+    - `allow_fewer_rows`: load a delivery with no valid rows, or far fewer than the partition
+      holds, on purpose (it is refused otherwise)."""
 
-
-def _source_dir(config: OperatorRecordsConfig) -> Path:
-    if config.source_dir:
-        return Path(config.source_dir)
-    return Path(os.environ.get("ETABLERER_OPERATOR_DIR", paths.OPERATOR_SAMPLE_DIR))
+    sample: bool = False
+    allow_fewer_rows: bool = False
 
 
 @dg.multi_asset(
@@ -56,30 +53,41 @@ def raw_operators(
     context: dg.AssetExecutionContext, config: OperatorRecordsConfig, warehouse: WarehouseResource
 ):
     scope = RegionYearScope.from_keys(context.partition_keys)
-    source_dir = _source_dir(config)
+    landing_dir = paths.landing_dir()
+    sample_dir = paths.OPERATOR_SAMPLE_DIR if config.sample else None
     per_kind: dict[str, list] = defaultdict(list)
-    folders = []
-    for year, region_id in itertools.product(scope.years, scope.region_ids):
-        folder = source_dir / region_id / str(year)
-        if not folder.is_dir():
-            context.log.warning(f"{region_id}/{year}: ingen filer i {folder}; ingenting lastet.")
-            continue
-        folders.append((folder, region_id, year))
+    region_years = [(region_id, year) for year in scope.years for region_id in scope.region_ids]
+    if sample_dir is not None:
+        context.log.info(
+            f"Bruker det syntetiske eksempelet i {sample_dir} der ingen levering finnes i "
+            f"{landing_dir}."
+        )
 
     def loaded(results: list[operators.IngestResult]) -> None:
         for result in results:
             per_kind[result.kind].append(result)
+            note = f": {result.note}" if result.note else ""
             context.log.info(
-                f"{result.region_id}/{result.year}/{result.source_file}: {result.loaded} lastet, "
-                f"{result.rejected} avvist ({result.status})"
+                f"{result.region_id}/{result.year}/{result.source_file} ({result.origin}): "
+                f"{result.loaded} lastet, {result.rejected} avvist ({result.status}){note}"
             )
 
-    operators.ingest_directories(
+    operators.ingest_deliveries(
         warehouse.db_path,
-        folders,
+        region_years,
+        landing_dir=landing_dir,
+        sample_dir=sample_dir,
         archive_dir=warehouse.archive_dir / "operators",
         on_folder=loaded,
+        allow_fewer_rows=config.allow_fewer_rows,
     )
+    delivered = {(r.region_id, r.year) for results in per_kind.values() for r in results}
+    for region_id, year in region_years:
+        if (region_id, year) not in delivered:
+            context.log.warning(
+                f"{region_id}/{year}: ingen levering i {landing_dir / region_id / str(year)}; "
+                "raw-tabellene står som sist lest inn."
+            )
     for kind in OPERATOR_KINDS:
         results = per_kind.get(kind, [])
         yield dg.MaterializeResult(
@@ -90,7 +98,10 @@ def raw_operators(
                 "rows_in": sum(r.rows_in for r in results),
                 "loaded": sum(r.loaded for r in results),
                 "rejected": sum(r.rejected for r in results),
-                "source_dir": str(source_dir),
+                "deliveries": sum(r.origin == operators.DELIVERY for r in results),
+                "sample_files": sum(r.origin == operators.SAMPLE for r in results),
+                "kept": sum(r.status == "kept" for r in results),
+                "landing_dir": str(landing_dir),
             },
         )
     all_results = [r for results in per_kind.values() for r in results]

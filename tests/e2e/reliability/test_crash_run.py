@@ -128,7 +128,7 @@ def test_run_killed_repeatedly_keeps_the_last_good_state_and_completes(sample_pi
     # Only the smallest region's folder: the run reloads it (unchanged) and rebuilds everything.
     operators = tmp_path / "operators" / "midt_buskerud"
     shutil.copytree(OPERATOR_SAMPLE_DIR / "midt_buskerud", operators)
-    env = {**isolated_env(root), "ETABLERER_OPERATOR_DIR": str(operators.parent)}
+    env = {**isolated_env(root), "ETABLERER_LANDING_DIR": str(operators.parent)}
     expected = open_and_read_state(source / "etablerer.duckdb")
     expected_bi = _all_tables_of(source)
     timing = _timed_run(env, tmp_path / "timed.log")

@@ -484,13 +484,13 @@ def test_a_failed_file_in_folder_2_of_3_stops_the_run_as_folder_by_folder(
             third_prepared.set()
         return prepared
 
-    def archived_once_ahead(path: Path, region_id: str, year: int, kind: str, archive: Path):
+    def archived_once_ahead(path: Path, region_id: str, year: int, kind: str, archive: Path, *rest):
         # In the run of all folders, the bad file is archived and loaded only once the worker has
         # prepared a file of the third folder, so that the run ahead is certain, whatever the
         # timing.
         if archive == tmp_path / "a_one" and path.parent == second and kind == "clients":
             assert third_prepared.wait(timeout=60)
-        return archived(path, region_id, year, kind, archive)
+        return archived(path, region_id, year, kind, archive, *rest)
 
     monkeypatch.setattr(api, "_prepare", prepare_and_note)
     monkeypatch.setattr(api, "_archived", archived_once_ahead)
