@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from expectations.batch import Batch, MissingTableError, RegionIds, Years, format_number
+from expectations.data_docs import make_offline
 from expectations.result import FailedExpectation, SuiteResult
 
 # Suite name -> module under expectations.suites, and the keyword it passes to `build`.
@@ -107,9 +108,9 @@ def import_gx() -> None:
     import great_expectations  # noqa: F401
 
 
-# Data Docs still to write: (the suite's ephemeral context, its site name). Writing them is
-# about a third of a suite's time, and the verdict does not wait for it (`defer_docs`).
-_deferred_docs: list[tuple[Any, str]] = []
+# Data Docs still to write: (the suite's ephemeral context, its site name, its folder). Writing
+# them is about a third of a suite's time, and the verdict does not wait for it (`defer_docs`).
+_deferred_docs: list[tuple[Any, str, Path]] = []
 
 
 def build_deferred_docs() -> int:
@@ -117,8 +118,7 @@ def build_deferred_docs() -> int:
     how many sites were written."""
     built = 0
     while _deferred_docs:
-        context, site_name = _deferred_docs.pop(0)
-        context.build_data_docs(site_names=[site_name])
+        _build_docs(*_deferred_docs.pop(0))
         built += 1
     return built
 
@@ -196,9 +196,9 @@ def validate_batches(
     docs_path = None
     if docs_site is not None:
         if defer_docs:
-            _deferred_docs.append((context, site_name))
+            _deferred_docs.append((context, site_name, docs_site))
         else:
-            context.build_data_docs(site_names=[site_name])
+            _build_docs(context, site_name, docs_site)
         docs_path = docs_site / "index.html"
     return SuiteResult(
         suite_name=suite_name,
@@ -208,6 +208,12 @@ def validate_batches(
         failed=failed,
         docs_path=docs_path,
     )
+
+
+def _build_docs(context: Any, site_name: str, docs_site: Path) -> None:
+    """Write the site's Data Docs, with local copies of what GX loads from CDNs."""
+    context.build_data_docs(site_names=[site_name])
+    make_offline(docs_site)
 
 
 def _failure(batch: Batch, result: Any) -> FailedExpectation:

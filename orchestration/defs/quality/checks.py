@@ -49,7 +49,10 @@ def build_gx_check(suite_name: str) -> dg.AssetChecksDefinition:
             metadata["years"] = dg.MetadataValue.json(list(scope.years))
             metadata["regions"] = dg.MetadataValue.json(list(scope.region_ids))
         if result.docs_path is not None:
-            metadata["data_docs"] = dg.MetadataValue.path(str(result.docs_path))
+            # The UI shows a url as a link and a path as text to copy. Browsers may refuse a
+            # file:// link from an http page (then copy it into the address bar), so both.
+            metadata["data_docs"] = dg.MetadataValue.url(result.docs_path.absolute().as_uri())
+            metadata["data_docs_path"] = dg.MetadataValue.path(str(result.docs_path))
         if result.failed:
             metadata["failed_expectations"] = dg.MetadataValue.md(
                 "\n".join(
