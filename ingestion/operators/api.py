@@ -567,15 +567,17 @@ def _ingest_region_years(
                     ahead = _plan_folder(pool, *region_years[index + 1], secret)
                 if isinstance(plan, Exception):
                     raise plan
-                if not plan:
-                    if on_folder is not None:
-                        on_folder([])
-                    continue
                 if con is None:
+                    # Opened also for a region-year with nothing to load: the raw tables of an
+                    # older warehouse gain their new columns before dbt reads them.
                     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
                     con = warehouse.enter_context(connect_writer(Path(db_path)))
                     warehouse.enter_context(bulk_loading(con))
                     ensure_raw_tables(con)
+                if not plan:
+                    if on_folder is not None:
+                        on_folder([])
+                    continue
                 current = last_loaded(con, region_id, year)
                 folder_results = []
                 for kind, (path, prepare, future) in plan.items():

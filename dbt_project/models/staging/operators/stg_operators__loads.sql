@@ -15,7 +15,10 @@ renamed as (
         cast(loaded as integer) as rows_loaded,
         cast(rejected as integer) as rows_rejected,
         cast(loaded_at as timestamp) as loaded_at,
-        cast(status as varchar) as load_status
+        cast(status as varchar) as load_status,
+        -- a log from before origins were kept: the safe reading, a delivery
+        cast(coalesce(origin, 'delivery') as varchar) as load_origin,
+        cast(note as varchar) as load_note
     from source
 )
 
