@@ -38,7 +38,8 @@ def test_a_sensor_loaded_delivery_survives_runs_of_its_region(
 ):
     """The landing sensor loads an operator's clients.csv (60 rows). `etablerer run --region`
     reloaded the bundled sample's 100 over it; so would a payout schedule. Now the run takes the
-    delivery, and a run with --sample, after the operator has emptied the landing folder, keeps it."""
+    delivery, and a run with --sample, after the operator has emptied the landing folder, keeps
+    it."""
     from orchestration.defs.common.resources import WarehouseResource
     from orchestration.defs.operators.assets import raw_operators
     from orchestration.defs.operators.sensors import delivery_run_request
