@@ -98,12 +98,15 @@ COMPLIANCE_RULES: dict[str, str] = {
     "plan_submitted_by_deadline": "Aktivitetsplan levert innen 1. desember",
     "report_received_by_deadline": "Årsrapport og regnskap mottatt innen 1. mai",
     "municipality_coverage": "Alle kommuner i fylket er dekket",
+    "agreement_signed": "Avtalen er signert av alle parter",
 }
 
 COMPLIANCE_RESULT: dict[str, tuple[str, str]] = {
     "pass": ("oppfylt", "ok"),
     "fail": ("ikke oppfylt", "fail"),
     "pending": ("venter (fristen er ikke ute)", "warn"),
+    "unverified": ("ikke kontrollert (syntetiske tall)", "warn"),
+    "resolved": ("avgjort av fylket", "ok"),
 }
 
 FUNDING_STATUS: dict[str, tuple[str, str]] = {
@@ -114,6 +117,7 @@ FUNDING_STATUS: dict[str, tuple[str, str]] = {
 
 PAYOUT_STATUS: dict[str, tuple[str, str]] = {
     "ready": ("klar til utbetaling", "ok"),
+    "ready_illustrative": ("klar, men bygger på illustrative eller syntetiske tall", "warn"),
     "blocked": ("stoppet", "fail"),
 }
 

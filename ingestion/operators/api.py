@@ -22,6 +22,7 @@ from ingestion.db import connect_writer
 
 from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, normalise_name, schema_for
 from .identifiers import (
+    SYNTHETIC_DATA_ENV,
     client_keys,
     load_pseudonym_key,
     person_keys,
@@ -169,6 +170,13 @@ def origin_of(path: Path) -> str:
     )
 
 
+def data_standing(origin: str) -> str:
+    """What a file's rows rest on: `synthetic` for the bundled sample and for files declared
+    generated (ETABLERER_SYNTHETIC_DATA=1), else `measured` (an operator's real records)."""
+    synthetic = origin == SAMPLE or os.environ.get(SYNTHETIC_DATA_ENV) == "1"
+    return "synthetic" if synthetic else "measured"
+
+
 def max_row_drop() -> float:
     """The share of a partition's rows a delivery may drop without `allow_fewer_rows`."""
     value = os.environ.get(MAX_ROW_DROP_ENV, "").strip()
@@ -301,6 +309,7 @@ def _ingest(
         sha256=sha256,
         loaded_at=now,
         origin=result.origin,
+        data_standing=data_standing(result.origin),
     )
     if current is not None and current.sha256 == sha256:
         result.rows_in, result.loaded, result.rejected = (

@@ -29,13 +29,13 @@ LOAD_LOG_DDL = """
 create table if not exists raw.load_log (
     region_id varchar, year integer, kind varchar, source_file varchar, source_sha256 varchar,
     rows_in integer, loaded integer, rejected integer, loaded_at timestamp, status varchar,
-    origin varchar, note varchar
+    origin varchar, note varchar, data_standing varchar
 )"""
 # Columns the load log gained after warehouses were made: added to an older warehouse's log.
-LOAD_LOG_ADDED_COLUMNS = ("origin varchar", "note varchar")
+LOAD_LOG_ADDED_COLUMNS = ("origin varchar", "note varchar", "data_standing varchar")
 LOAD_LOG_COLUMNS = (
     "region_id, year, kind, source_file, source_sha256, rows_in, loaded, rejected, loaded_at, "
-    "status, origin, note"
+    "status, origin, note, data_standing"
 )
 _SQL_TYPES = {
     "integer": "integer",
@@ -170,13 +170,14 @@ def write_load_log(
     loaded_at: datetime,
     status: str,
     origin: str,
+    data_standing: str,
     note: str | None = None,
 ) -> None:
     """One line of raw.load_log. `status`: loaded, unchanged, refused (the delivery guard kept the
     partition; `note` says why), kept (a sample or older file left a newer delivery in place),
-    failed."""
+    failed. `data_standing`: what the file's rows rest on, `measured` or `synthetic`."""
     con.execute(
-        f"insert into raw.load_log ({LOAD_LOG_COLUMNS}) values ({', '.join('?' * 12)})",
+        f"insert into raw.load_log ({LOAD_LOG_COLUMNS}) values ({', '.join('?' * 13)})",
         [
             region_id,
             year,
@@ -190,6 +191,7 @@ def write_load_log(
             status,
             origin,
             note,
+            data_standing,
         ],
     )
 

@@ -61,7 +61,8 @@ RAW_DDL: dict[str, str] = {
     "load_log": """
         region_id varchar, year integer, kind varchar, source_file varchar,
         source_sha256 varchar, rows_in integer, loaded integer, rejected integer,
-        loaded_at timestamp, status varchar, origin varchar, note varchar
+        loaded_at timestamp, status varchar, origin varchar, note varchar,
+        data_standing varchar
     """,
 }
 

@@ -16,7 +16,8 @@ mapped as (
         population.contents_code,
         population.period,
         coalesce(codes.current_code, population.region_code) as municipality_code,
-        population.population
+        population.population,
+        case when population.is_synthetic then 'synthetic' else 'measured' end as data_standing
     from population
     left join codes
         on population.region_code = codes.municipality_code
@@ -29,7 +30,8 @@ summed as (
         period,
         municipality_code,
         sum(population) as population,
-        count(population) as n_cells_with_value
+        count(population) as n_cells_with_value,
+        {{ weakest_standing_agg('data_standing') }} as data_standing
     from mapped
     group by table_id, contents_code, period, municipality_code
 )

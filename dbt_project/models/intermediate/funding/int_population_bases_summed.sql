@@ -30,7 +30,8 @@ basis_rows as (
         agreements.population_period,
         case
             when populations.n_cells_with_value > 0 then populations.population
-        end as population
+        end as population,
+        populations.data_standing
     from funder_basis
     inner join agreements
         on funder_basis.agreement_id = agreements.agreement_id
@@ -66,7 +67,8 @@ summed as (
             end,
             ', '
             order by municipality_code
-        ) as missing_population_municipalities
+        ) as missing_population_municipalities,
+        {{ weakest_standing_agg('data_standing') }} as data_standing
     from basis_rows
     group by agreement_id, funder_id
 )

@@ -60,6 +60,23 @@ plan as (
     select * from {{ ref('stg_operators__activity_plan_targets') }}
 ),
 
+signatures as (
+    select * from {{ ref('agreement_signatures') }}
+),
+
+severities as (
+    select * from {{ ref('compliance_rule_severities') }}
+),
+
+resolutions as (
+    select * from {{ ref('agreement_finding_resolutions') }}
+    where resolved_on is not null
+),
+
+standings as (
+    select * from {{ ref('int_region_year_standings') }}
+),
+
 -- §6: the county pays at least the minimum rate per inhabitant.
 county_rate as (
     select
@@ -160,7 +177,9 @@ population_available as (
         agreements.population_clause
 ),
 
--- The population stated in the agreement text equals SSB's figure for the county's basis.
+-- The population stated in the agreement text against SSB's figure for the same cells. The
+-- stated figure governs the amount until the parties amend it (fct_funding); a difference is a
+-- finding in inhabitants and kroner. Against synthetic SSB figures nothing can be verified.
 stated_population as (
     select
         agreement_years.agreement_id,
@@ -169,13 +188,37 @@ stated_population as (
         'stated_population_matches_ssb' as rule_id,
         agreements.population_clause as clause,
         case
+            when population_bases.data_standing = 'synthetic' then 'unverified'
             when population_bases.population = agreements.stated_basis_population then 'pass'
             else 'fail'
         end as result,
         'Avtalen oppgir ' || agreements.stated_basis_population || ' innbyggere for '
         || population_bases.basis_municipality_codes || '; SSB har '
         || coalesce(cast(population_bases.population as varchar), 'ingen tall') || ' i '
-        || agreements.population_period || '.' as explanation,
+        || agreements.population_period || '.'
+        || case
+            when population_bases.data_standing = 'synthetic'
+                then
+                    ' SSB-tallene er syntetiske, så avtalens tall er ikke kontrollert mot SSB.'
+            when population_bases.population <> agreements.stated_basis_population
+                then
+                    ' Forskjellen er '
+                    || (population_bases.population - agreements.stated_basis_population)
+                    || ' innbyggere, '
+                    || replace(
+                        cast(
+                            cast(
+                                (population_bases.population - agreements.stated_basis_population)
+                                * county_funders.rate_nok_per_inhabitant as decimal(18, 2)
+                            ) as varchar
+                        ),
+                        '.',
+                        ','
+                    )
+                    || ' kr i året med fylkets sats. Avtalens tall gjelder til partene endrer '
+                    || 'avtalen.'
+            else ''
+        end as explanation,
         '33' as subject_id
     from agreement_years
     inner join agreements
@@ -184,6 +227,10 @@ stated_population as (
         on
             agreement_years.agreement_id = population_bases.agreement_id
             and population_bases.funder_id = '33'
+    left join funders as county_funders
+        on
+            agreement_years.agreement_id = county_funders.agreement_id
+            and county_funders.funder_id = '33'
     where agreements.stated_basis_population is not null
 ),
 
@@ -255,10 +302,12 @@ plan_approved as (
         agreement_years.year,
         'plan_approved_before_payout' as rule_id,
         '§7' as clause,
+        -- approval on the due date itself is not before it; an illustrative date is no record
         case
+            when approvals.is_illustrative then 'fail'
             when
                 approvals.approved_date
-                <= make_date(
+                < make_date(
                     agreement_years.year, first_due_dates.payout_month, first_due_dates.due_day
                 )
                 then 'pass'
@@ -269,6 +318,22 @@ plan_approved as (
                 then
                     'Aktivitetsplan og budsjett for ' || agreement_years.year
                     || ' er ikke godkjent. Utbetalingene er stoppet.'
+            when approvals.is_illustrative
+                then
+                    'Godkjenningen av aktivitetsplan og budsjett for ' || agreement_years.year
+                    || ' er ikke ført inn: datoen '
+                    || strftime(approvals.approved_date, '%d.%m.%Y')
+                    || ' er illustrativ. Før inn fylkets faktiske vedtak '
+                    || '(seed agreement_plan_approvals).'
+            when
+                approvals.approved_date
+                >= make_date(
+                    agreement_years.year, first_due_dates.payout_month, first_due_dates.due_day
+                )
+                then
+                    'Aktivitetsplan og budsjett ble godkjent '
+                    || strftime(approvals.approved_date, '%d.%m.%Y')
+                    || ', ikke før første utbetaling.'
             else
                 'Aktivitetsplan og budsjett godkjent '
                 || strftime(approvals.approved_date, '%d.%m.%Y') || '.'
@@ -280,6 +345,56 @@ plan_approved as (
         on
             agreement_years.agreement_id = approvals.agreement_id
             and agreement_years.year = approvals.year
+),
+
+-- The agreement is signed by every party, and not terminated, in the year. No payout on a draft.
+agreement_signed as (
+    select
+        agreement_years.agreement_id,
+        agreement_years.region_id,
+        agreement_years.year,
+        'agreement_signed' as rule_id,
+        'Signaturer' as clause,
+        case
+            when
+                agreements.agreement_status = 'signert'
+                and count_if(signatures.party_id is not null and signatures.signed_on is null) = 0
+                and count(signatures.party_id) > 0
+                then 'pass'
+            else 'fail'
+        end as result,
+        case
+            when agreements.agreement_status = 'opphørt'
+                then 'Avtalen er opphørt.'
+            when count(signatures.party_id) = 0
+                then 'Avtalen har ingen parter ført inn i agreement_signatures.'
+            when agreements.agreement_status = 'utkast'
+                then 'Avtalen er et utkast (status utkast), ikke signert. '
+            else ''
+        end
+        || case
+            when count_if(signatures.party_id is not null and signatures.signed_on is null) > 0
+                then 'Ikke signert av: ' || string_agg(
+                    case when signatures.signed_on is null then signatures.party_name end,
+                    ', '
+                    order by signatures.party_id
+                ) || '.'
+            when agreements.agreement_status = 'signert'
+                then 'Signert av alle parter, sist '
+                || strftime(max(signatures.signed_on), '%d.%m.%Y') || '.'
+            else ''
+        end as explanation,
+        cast(null as varchar) as subject_id
+    from agreement_years
+    inner join agreements
+        on agreement_years.agreement_id = agreements.agreement_id
+    left join signatures
+        on agreement_years.agreement_id = signatures.agreement_id
+    group by
+        agreement_years.agreement_id,
+        agreement_years.region_id,
+        agreement_years.year,
+        agreements.agreement_status
 ),
 
 plan_submissions as (
@@ -456,6 +571,54 @@ unioned as (
     select * from report_received
     union all by name
     select * from municipality_coverage
+    union all by name
+    select * from agreement_signed
+),
+
+-- What each rule's figures rest on: the agreement always; SSB's cells or the operator's records
+-- where the rule reads them.
+rule_inputs as (
+    select * from (
+        values
+        ('population_available', true, false),
+        ('stated_population_matches_ssb', true, false),
+        ('plan_submitted_by_deadline', false, true)
+    ) as t (rule_id, uses_population, uses_operator_records)
+),
+
+assessed as (
+    select
+        unioned.*,
+        coalesce(severities.severity, 'merknad') as severity,
+        case
+            when unioned.result = 'fail' and resolutions.agreement_id is not null
+                then 'resolved'
+            else unioned.result
+        end as assessed_result,
+        unioned.explanation || coalesce(
+            ' Avgjort ' || strftime(resolutions.resolved_on, '%d.%m.%Y') || ': '
+            || resolutions.decision,
+            ''
+        ) as assessed_explanation,
+        {{ weakest_standing([
+            'standings.agreement_standing',
+            'case when rule_inputs.uses_population then standings.population_standing end',
+            'case when rule_inputs.uses_operator_records then standings.operator_standing end',
+        ]) }} as data_standing
+    from unioned
+    left join severities
+        on unioned.rule_id = severities.rule_id
+    left join resolutions
+        on
+            unioned.agreement_id = resolutions.agreement_id
+            and unioned.rule_id = resolutions.rule_id
+            and coalesce(unioned.subject_id, '') = coalesce(resolutions.subject_id, '')
+    left join rule_inputs
+        on unioned.rule_id = rule_inputs.rule_id
+    left join standings
+        on
+            unioned.region_id = standings.region_id
+            and unioned.year = standings.year
 ),
 
 final as (
@@ -466,10 +629,12 @@ final as (
         cast(rule_id as varchar) as rule_id,
         cast(case when agreement_id is null then 'fylke' else 'avtale' end as varchar) as scope,
         cast(clause as varchar) as clause,
-        cast(result as varchar) as result,
-        cast(explanation as varchar) as explanation,
-        cast(subject_id as varchar) as subject_id
-    from unioned
+        cast(assessed_result as varchar) as result,
+        cast(assessed_explanation as varchar) as explanation,
+        cast(subject_id as varchar) as subject_id,
+        cast(severity as varchar) as severity,
+        cast(data_standing as varchar) as data_standing
+    from assessed
     where {{ year_partition_filter() }}
 )
 

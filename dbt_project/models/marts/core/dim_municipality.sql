@@ -38,7 +38,10 @@ final as (
         cast(case when coverage.n_agreements = 1 then coverage.agreement_id end as varchar)
             as agreement_id,
         cast(coalesce(coverage.n_agreements, 0) as integer) as n_agreements,
-        cast(coalesce(coverage.is_illustrative, false) as boolean) as is_illustrative
+        cast(coalesce(coverage.is_illustrative, false) as boolean) as is_illustrative,
+        -- the codes are KLASS's; an illustrative agreement makes the region illustrative
+        cast({{ illustrative_standing('coalesce(coverage.is_illustrative, false)') }} as varchar)
+            as data_standing
     from municipalities
     left join coverage
         on municipalities.municipality_code = coverage.municipality_code

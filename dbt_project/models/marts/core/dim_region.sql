@@ -33,7 +33,15 @@ final as (
         cast(member_lists.n_member_municipalities as integer) as n_member_municipalities,
         cast(member_lists.member_municipality_codes as varchar) as member_municipality_codes,
         cast(regions.is_illustrative as boolean) as is_illustrative,
-        cast(regions.note as varchar) as note
+        cast(regions.note as varchar) as note,
+        cast(agreements.agreement_status as varchar) as agreement_status,
+        cast(agreements.agreement_version as varchar) as agreement_version,
+        cast(
+            {{ weakest_standing([
+                illustrative_standing('regions.is_illustrative'),
+                illustrative_standing('agreements.is_illustrative'),
+            ]) }} as varchar
+        ) as data_standing
     from regions
     left join agreements
         on regions.region_id = agreements.region_id

@@ -8,7 +8,9 @@
 
 -- Annual funding per agreement, funder and year: population basis x rate (§6).
 -- A blank rate is missing (status rate_missing), never zero; a basis municipality without
--- population for the basis period gives status population_missing.
+-- population for the basis period gives status population_missing. Where the agreement states
+-- the basis population for a funder (uses_stated_basis), the stated figure governs until the
+-- parties amend it; SSB's sum for the same cells is kept beside it (fct_compliance compares).
 with
 
 agreement_years as (
@@ -27,6 +29,10 @@ population_bases as (
     select * from {{ ref('int_population_bases_summed') }}
 ),
 
+standings as (
+    select * from {{ ref('int_region_year_standings') }}
+),
+
 joined as (
     select
         agreement_years.agreement_id,
@@ -39,13 +45,23 @@ joined as (
         population_bases.population_contents_code,
         population_bases.population_basis_period,
         population_bases.basis_municipality_codes,
-        population_bases.population,
+        population_bases.population as ssb_population,
         population_bases.missing_population_municipalities,
         agreements.stated_basis_population,
+        funders.uses_stated_basis and agreements.stated_basis_population is not null
+            as stated_basis_governs,
         funders.rate_nok_per_inhabitant,
         funders.rate_clause,
         agreements.population_clause,
-        funders.is_illustrative or agreements.is_illustrative as is_illustrative
+        agreements.agreement_version,
+        agreements.document_sha256 as agreement_document_sha256,
+        agreements.agreement_status,
+        funders.is_illustrative or agreements.is_illustrative as is_illustrative,
+        {{ weakest_standing([
+            illustrative_standing('funders.is_illustrative'),
+            'standings.agreement_standing',
+        ]) }} as agreement_standing,
+        population_bases.data_standing as ssb_standing
     from agreement_years
     inner join agreements
         on agreement_years.agreement_id = agreements.agreement_id
@@ -55,7 +71,24 @@ joined as (
         on
             funders.agreement_id = population_bases.agreement_id
             and funders.funder_id = population_bases.funder_id
+    left join standings
+        on
+            agreement_years.region_id = standings.region_id
+            and agreement_years.year = standings.year
     where {{ year_partition_filter('agreement_years.year', 'agreement_years.region_id') }}
+),
+
+governing as (
+    select
+        *,
+        case when stated_basis_governs then stated_basis_population else ssb_population end
+            as population,
+        -- the stated figure rests on the agreement's text, SSB's on its cells
+        case
+            when stated_basis_governs then agreement_standing
+            else {{ weakest_standing(['agreement_standing', 'ssb_standing']) }}
+        end as data_standing
+    from joined
 ),
 
 computed as (
@@ -70,7 +103,7 @@ computed as (
             when rate_nok_per_inhabitant is not null and population is not null
                 then round(population * rate_nok_per_inhabitant, 2)
         end as amount
-    from joined
+    from governing
 ),
 
 final as (
@@ -86,6 +119,9 @@ final as (
         cast(population_basis_period as varchar) as population_basis_period,
         cast(basis_municipality_codes as varchar) as basis_municipality_codes,
         cast(population as bigint) as population,
+        cast(case when stated_basis_governs then 'avtale' else 'ssb' end as varchar)
+            as basis_population_source,
+        cast(ssb_population as bigint) as ssb_population,
         cast(stated_basis_population as bigint) as stated_basis_population,
         cast(rate_nok_per_inhabitant as decimal(18, 2)) as rate_nok_per_inhabitant,
         cast(amount as decimal(18, 2)) as amount_nok,
@@ -114,7 +150,11 @@ final as (
         ) as status_reason,
         cast(rate_clause as varchar) as rate_clause,
         cast(population_clause as varchar) as population_clause,
-        cast(is_illustrative as boolean) as is_illustrative
+        cast(is_illustrative as boolean) as is_illustrative,
+        cast(agreement_version as varchar) as agreement_version,
+        cast(agreement_document_sha256 as varchar) as agreement_document_sha256,
+        cast(agreement_status as varchar) as agreement_status,
+        cast(data_standing as varchar) as data_standing
     from computed
 )
 

@@ -9,8 +9,12 @@
 -- Payouts per agreement, funder, year and payout month (§7: 50 % in January, 50 % in August).
 -- Rounding rule, stated once: each payout is the annual amount x cumulative share rounded to
 -- øre (half away from zero), minus what earlier payouts already took. The payouts of a year
--- therefore always sum exactly to the annual amount. A payout is blocked when the amount is
--- missing or the year's activity plan and budget were not approved by the due date.
+-- therefore always sum exactly to the annual amount. A payout is ready only when its amount is
+-- known, the year's activity plan and budget were approved (recorded, not illustrative) before
+-- the due date, and no blocking finding is open for the agreement-year in fct_compliance (the
+-- agreement signed, among them; which rules block is the seed compliance_rule_severities). It is
+-- then ready_illustrative when an input is illustrative or synthetic; never ready on an
+-- assumption. Otherwise blocked, with every reason.
 with
 
 funding as (
@@ -23,6 +27,26 @@ schedule as (
 
 approvals as (
     select * from {{ ref('agreement_plan_approvals') }}
+),
+
+compliance as (
+    select * from {{ ref('fct_compliance') }}
+),
+
+-- Blocking findings open for an agreement-year; the plan approval is checked per payout below.
+open_blocking_findings as (
+    select
+        agreement_id,
+        year,
+        string_agg(
+            rule_id || ' (' || clause || '): ' || explanation, ' ' order by rule_id
+        ) as findings
+    from compliance
+    where
+        severity = 'blokkerer_utbetaling'
+        and result = 'fail'
+        and rule_id <> 'plan_approved_before_payout'
+    group by agreement_id, year
 ),
 
 cumulative_schedule as (
@@ -59,13 +83,23 @@ scheduled as (
         funding.status_reason as funding_status_reason,
         -- an approval date entered for illustration makes the payout illustrative too
         funding.is_illustrative or coalesce(approvals.is_illustrative, false) as is_illustrative,
-        approvals.approved_date as plan_approved_date
+        approvals.approved_date as plan_approved_date,
+        coalesce(approvals.is_illustrative, false) as plan_approval_is_illustrative,
+        open_blocking_findings.findings as open_findings,
+        {{ weakest_standing([
+            'funding.data_standing',
+            illustrative_standing('approvals.is_illustrative'),
+        ]) }} as data_standing
     from funding
     cross join cumulative_schedule
     left join approvals
         on
             funding.agreement_id = approvals.agreement_id
             and funding.year = approvals.year
+    left join open_blocking_findings
+        on
+            funding.agreement_id = open_blocking_findings.agreement_id
+            and funding.year = open_blocking_findings.year
     where {{ year_partition_filter('funding.year', 'funding.region_id') }}
 ),
 
@@ -80,18 +114,33 @@ reasons as (
                         then
                             'Aktivitetsplan og budsjett for ' || year
                             || ' er ikke godkjent av fylkeskommunen (§7).'
-                    when plan_approved_date > due_date
+                    when plan_approval_is_illustrative
+                        then
+                            'Godkjenningen av aktivitetsplan og budsjett for ' || year
+                            || ' er ikke ført inn: datoen '
+                            || strftime(plan_approved_date, '%d.%m.%Y')
+                            || ' er illustrativ (§7).'
+                    -- approval on the due date itself is not before it
+                    when plan_approved_date >= due_date
                         then
                             'Aktivitetsplan og budsjett for ' || year || ' ble godkjent '
                             || strftime(plan_approved_date, '%d.%m.%Y')
-                            || ', etter forfallsdatoen (§7).'
+                            || ', ikke før forfallsdatoen ' || strftime(due_date, '%d.%m.%Y')
+                            || ' (§7).'
                 end,
                 case
                     when funding_status = 'rate_missing'
                         then 'Stykkpris mangler: ' || funding_status_reason
                     when funding_status = 'population_missing'
                         then 'Folketall mangler: ' || funding_status_reason
-                end
+                end,
+                case
+                    when data_standing = 'assumed'
+                        then
+                            'Beløpet bygger på en antatt verdi som ingen kilde oppgir; ingen '
+                            || 'utbetaling hviler på en antakelse.'
+                end,
+                'Åpne blokkerende funn: ' || open_findings
             ),
             ''
         ) as blocked_reason
@@ -110,11 +159,17 @@ final as (
         cast(due_date as date) as due_date,
         cast(annual_amount_nok as decimal(18, 2)) as annual_amount_nok,
         cast(amount_nok as decimal(18, 2)) as amount_nok,
-        cast(case when blocked_reason is null then 'ready' else 'blocked' end as varchar)
-            as status,
+        cast(
+            case
+                when blocked_reason is not null then 'blocked'
+                when data_standing in ('synthetic', 'illustrative') then 'ready_illustrative'
+                else 'ready'
+            end as varchar
+        ) as status,
         cast(blocked_reason as varchar) as blocked_reason,
         cast(plan_approved_date as date) as plan_approved_date,
-        cast(is_illustrative as boolean) as is_illustrative
+        cast(is_illustrative as boolean) as is_illustrative,
+        cast(data_standing as varchar) as data_standing
     from reasons
 )
 

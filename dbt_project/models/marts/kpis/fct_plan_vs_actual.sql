@@ -79,6 +79,25 @@ joined as (
     where {{ year_partition_filter('plan.year', 'plan.region_id') }}
 ),
 
+standings as (
+    select * from {{ ref('int_region_year_standings') }}
+),
+
+-- what the figures rest on: the operator's records, in the region of the agreement
+joined_with_standing as (
+    select
+        joined.*,
+        {{ weakest_standing([
+            'standings.operator_standing',
+            'standings.agreement_standing',
+        ]) }} as data_standing
+    from joined
+    left join standings
+        on
+            joined.region_id = standings.region_id
+            and joined.year = standings.year
+),
+
 final as (
     select
         cast(region_id as varchar) as region_id,
@@ -97,8 +116,9 @@ final as (
                     then round(coalesce(actual_value, 0) / planned_value, 4)
             end as decimal(9, 4)
         ) as achievement_share,
-        cast(is_suppressed as boolean) as is_suppressed
-    from joined
+        cast(is_suppressed as boolean) as is_suppressed,
+        cast(data_standing as varchar) as data_standing
+    from joined_with_standing
 )
 
 select * from final

@@ -77,9 +77,14 @@ funding_totals as (
         -- unknown while any funder's amount is: a sum of the known ones is not the total
         case when bool_and(status = 'ok') then sum(amount_nok) end as funding_total_nok,
         count_if(status <> 'ok') as funding_rows_not_ok,
-        bool_or(is_illustrative and status = 'ok') as funding_has_illustrative_rates
+        bool_or(is_illustrative and status = 'ok') as funding_has_illustrative_rates,
+        {{ weakest_standing_agg('data_standing') }} as funding_standing
     from funding
     group by region_id, year
+),
+
+standings as (
+    select * from {{ ref('int_region_year_standings') }}
 ),
 
 final as (
@@ -140,7 +145,15 @@ final as (
         cast(
             regions.is_illustrative or coalesce(funding_totals.funding_has_illustrative_rates, false)
             as boolean
-        ) as is_illustrative
+        ) as is_illustrative,
+        cast(
+            {{ weakest_standing([
+                'standings.operator_standing',
+                'standings.population_standing',
+                'standings.agreement_standing',
+                'funding_totals.funding_standing',
+            ]) }} as varchar
+        ) as data_standing
     from counts
     left join satisfaction
         on
@@ -160,6 +173,10 @@ final as (
             and counts.year = funding_totals.year
     left join regions
         on counts.region_id = regions.region_id
+    left join standings
+        on
+            counts.region_id = standings.region_id
+            and counts.year = standings.year
     where {{ year_partition_filter('counts.year', 'counts.region_id') }}
 )
 

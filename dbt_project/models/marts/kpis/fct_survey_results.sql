@@ -14,6 +14,25 @@ survey_results as (
     select * from {{ ref('int_survey_results_aggregated') }}
 ),
 
+standings as (
+    select * from {{ ref('int_region_year_standings') }}
+),
+
+-- what the figures rest on: the operator's records, in the region of the agreement
+survey_results_with_standing as (
+    select
+        survey_results.*,
+        {{ weakest_standing([
+            'standings.operator_standing',
+            'standings.agreement_standing',
+        ]) }} as data_standing
+    from survey_results
+    left join standings
+        on
+            survey_results.region_id = standings.region_id
+            and survey_results.year = standings.year
+),
+
 final as (
     select
         cast(region_id as varchar) as region_id,
@@ -38,8 +57,9 @@ final as (
             end as decimal(9, 1)
         ) as nps,
         cast(is_nps_question as boolean) as is_nps_question,
-        cast(responses < {{ var('suppression_threshold') }} as boolean) as is_suppressed
-    from survey_results
+        cast(responses < {{ var('suppression_threshold') }} as boolean) as is_suppressed,
+        cast(data_standing as varchar) as data_standing
+    from survey_results_with_standing
     where {{ year_partition_filter() }}
 )
 

@@ -18,7 +18,9 @@ renamed as (
         cast(status as varchar) as load_status,
         -- a log from before origins were kept: the safe reading, a delivery
         cast(coalesce(origin, 'delivery') as varchar) as load_origin,
-        cast(note as varchar) as load_note
+        cast(note as varchar) as load_note,
+        -- loaded before the platform recorded what a file rests on: not known, so assumed
+        cast(coalesce(data_standing, 'assumed') as varchar) as data_standing
     from source
 )
 
