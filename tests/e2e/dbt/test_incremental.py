@@ -12,7 +12,7 @@ import duckdb
 from tests.e2e.dbt.conftest import dbt_command, run_dbt
 
 COUNTY = (
-    "select year, amount_nok from marts.fct_funding "
+    "select year, amount_nok, ssb_population from marts.fct_funding "
     "where region_id = ? and funder_id = '33' order by year"
 )
 
@@ -23,7 +23,9 @@ def fetch(db_path, sql: str, params: list) -> list[tuple]:
 
 
 def test_rebuilding_2027_leaves_2026_untouched(warehouse_copy, tmp_path):
-    assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [(2026, Decimal("257345.00"))]
+    assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [
+        (2026, Decimal("257345.00"), 46790)
+    ]
     # New SSB figure for Ringerike: only the year rebuilt may pick it up.
     with duckdb.connect(str(warehouse_copy)) as con:
         con.execute(
@@ -36,9 +38,10 @@ def test_rebuilding_2027_leaves_2026_untouched(warehouse_copy, tmp_path):
         tmp_path / "target",
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
+    # The agreement's stated 46 790 governs the amount; SSB's new sum shows beside it in 2027.
     assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [
-        (2026, Decimal("257345.00")),
-        (2027, Decimal("257895.00")),  # (46790 + 100) x 5.50
+        (2026, Decimal("257345.00"), 46790),
+        (2027, Decimal("257345.00"), 46890),
     ]
     payouts = fetch(
         warehouse_copy,
@@ -49,8 +52,8 @@ def test_rebuilding_2027_leaves_2026_untouched(warehouse_copy, tmp_path):
     assert payouts == [
         (2026, 1, Decimal("128672.50")),
         (2026, 8, Decimal("128672.50")),
-        (2027, 1, Decimal("128947.50")),
-        (2027, 8, Decimal("128947.50")),
+        (2027, 1, Decimal("128672.50")),
+        (2027, 8, Decimal("128672.50")),
     ]
 
     # One region: only that region's rows of the year are replaced.
@@ -72,12 +75,12 @@ def test_rebuilding_2027_leaves_2026_untouched(warehouse_copy, tmp_path):
     )
     assert completed.returncode == 0, completed.stdout[-4000:]
     assert fetch(warehouse_copy, COUNTY, ["drammensregionen"]) == [
-        (2026, Decimal("837705.00")),  # (104000 + 27900 + 20400 + 10) x 5.50
-        (2027, Decimal("837650.00")),  # built before the change, untouched
+        (2026, Decimal("837705.00"), 152310),  # (104000 + 27900 + 20400 + 10) x 5.50
+        (2027, Decimal("837650.00"), 152300),  # built before the change, untouched
     ]
     assert fetch(warehouse_copy, COUNTY, ["ringeriksregionen"]) == [
-        (2026, Decimal("257345.00")),
-        (2027, Decimal("257895.00")),
+        (2026, Decimal("257345.00"), 46790),
+        (2027, Decimal("257345.00"), 46890),
     ]
     counts = fetch(
         warehouse_copy,
