@@ -13,6 +13,8 @@ DATA_DIR = PROJECT_ROOT / "data"
 SAMPLE_DIR = DATA_DIR / "sample"
 SSB_SNAPSHOT_DIR = SAMPLE_DIR / "ssb"
 OPERATOR_SAMPLE_DIR = SAMPLE_DIR / "operators"
+# The texts of the agreements configured in the dbt seed `agreements` (its source_document).
+AGREEMENTS_DIR = DATA_DIR / "agreements"
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 

@@ -5,6 +5,7 @@ etablerer run --year 2026    materialise a year's assets through Dagster, with a
 etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
 etablerer validate FILE      check an operator file without loading it
 etablerer ingest FILE        load an operator file
+etablerer agreement check F  check an agreement's text: placeholders, parties, blanks, signatures
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ingestion import paths
+from ingestion.agreements.cli import agreement
 from ingestion.operators.cli import ingest, validate
 from ingestion.ssb.cli import ssb
 from orchestration import dbt_server
@@ -36,12 +38,6 @@ DAGSTER_YAML = Path(__file__).resolve().parent / "dagster.yaml"
 
 def ensure_environment() -> Path:
     """A persistent DAGSTER_HOME (runs show up later in the UI) with telemetry off."""
-    import dagster as dg
-
-    # Preview and beta APIs (partition mappings) are stable enough here; the warnings mean nothing
-    # to users.
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-    warnings.filterwarnings("ignore", category=dg.BetaWarning)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
@@ -75,6 +71,9 @@ def load_settings() -> None:
 
     from ingestion.operators.identifiers import DEMO_KEY, KEY_ENV, KEY_FILE_ENV
 
+    # Dagster's preview and beta APIs (partition mappings) are stable enough here; the warnings
+    # mean nothing to users, and would come before a command's own first line.
+    warnings.filterwarnings("ignore", message=r".* is currently in (beta|preview)")
     load_dotenv(paths.PROJECT_ROOT / ".env", override=False)
     if not any(os.environ.get(name, "").strip() for name in (KEY_ENV, KEY_FILE_ENV)):
         os.environ[KEY_ENV] = DEMO_KEY.decode()
@@ -89,6 +88,7 @@ def main() -> None:
 main.add_command(ssb)
 main.add_command(validate)
 main.add_command(ingest)
+main.add_command(agreement)
 
 
 @main.command()
@@ -373,6 +373,8 @@ def _run_jobs(
     summaries = []
     if not skip_ssb:
         summaries.append(run_job(instance, "ssb_population_job", None))
+    # The agreements' findings gate the payouts: checked on every run (a fraction of a second).
+    summaries.append(run_job(instance, "agreement_check_job", None))
     # dbt imports on the other core while the year's files load, once for the command's dbt
     # builds: started once the definitions have loaded (with the SSB job, or here), so as not to
     # slow them.

@@ -2,6 +2,9 @@
 
 import dagster as dg
 
+from orchestration.defs.agreements.assets import raw_agreements
+from orchestration.defs.agreements.jobs import agreement_check_job
+from orchestration.defs.agreements.schedules import agreement_check_schedule
 from orchestration.defs.common.loggers import progress_logger
 from orchestration.defs.common.resources import WarehouseResource
 from orchestration.defs.common.sensors import run_failure_sensor
@@ -30,6 +33,7 @@ from orchestration.defs.ssb.schedules import ssb_population_job, ssb_population_
 defs = dg.Definitions(
     assets=[
         raw_ssb__population,
+        raw_agreements,
         raw_operators,
         dbt_models,
         *report_assets,
@@ -38,6 +42,7 @@ defs = dg.Definitions(
     asset_checks=gx_checks,
     jobs=[
         ssb_population_job,
+        agreement_check_job,
         operator_records_job,
         yearly_pipeline_job,
         payout_job,
@@ -47,6 +52,7 @@ defs = dg.Definitions(
     ],
     schedules=[
         ssb_population_schedule,
+        agreement_check_schedule,
         payout_january_schedule,
         payout_august_schedule,
         annual_report_schedule,

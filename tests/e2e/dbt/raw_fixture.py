@@ -104,9 +104,14 @@ FETCHED_AT = dt.datetime(2025, 5, 20, 8, 0, 0)
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    from ingestion.agreements.load import CHECKS_DDL, FINDINGS_DDL
+
     con.execute("create schema if not exists raw")
     for table, columns in RAW_DDL.items():
         con.execute(f"create or replace table raw.{table} ({columns})")
+    # No agreement text checked: agreement_text_checked fails, as on a warehouse never checked.
+    con.execute(CHECKS_DDL)
+    con.execute(FINDINGS_DDL)
 
 
 def population_rows(

@@ -1,6 +1,8 @@
 """No payout rests on a draft, an illustrative date or an open blocking finding (issue 18, must-show
 1): the county's 128 672,50 for Ringeriksregionen becomes ready only once the agreement is
-signed, the plan approval is recorded and Modum is resolved, all three by configuration."""
+signed, the plan approval is recorded and Modum is resolved, all three by configuration. Signing
+is a new version of the agreement: its own text, with its own sha256, checked by the agreement
+check (here: checked clean), so the draft's findings no longer apply."""
 
 from __future__ import annotations
 
@@ -33,10 +35,19 @@ def _edit_seed(seeds: Path, name: str, change) -> None:
         writer.writerows(rows)
 
 
+# The signed text: another document than the draft, checked clean by the agreement check.
+SIGNED_TEXT_SHA256 = "5" * 64
+
+
 def _signed(rows: list[dict]) -> list[dict]:
     for row in rows:
         if row["agreement_id"] == AGREEMENT:
-            row["agreement_status"] = "signert"
+            row.update(
+                agreement_status="signert",
+                agreement_version="signert 20.11.2025",
+                document_sha256=SIGNED_TEXT_SHA256,
+                source_document="ringeriksregionen_2026-2028_signert.txt",
+            )
     return rows
 
 
@@ -91,6 +102,11 @@ def test_the_county_payout_is_ready_once_signed_approved_on_record_and_modum_res
     seeds = project / "seeds"
     db = tmp_path / "etablerer.duckdb"
     shutil.copyfile(sample_warehouse.db_path, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into raw.agreement_checks values (?, ?, ?, now()::timestamp, 0, 0, null)",
+            [AGREEMENT, "ringeriksregionen_2026-2028_signert.txt", SIGNED_TEXT_SHA256],
+        )
 
     def build() -> list[tuple]:
         completed = subprocess.run(
@@ -118,7 +134,7 @@ def test_the_county_payout_is_ready_once_signed_approved_on_record_and_modum_res
         assert completed.returncode == 0, completed.stdout[-6000:]
         return _payouts(db)
 
-    # Two of the three: still blocked, naming what is left.
+    # Signed (its text checked clean) and approved on record: still blocked, by Modum alone.
     _edit_seed(seeds, "agreements", _signed)
     _edit_seed(seeds, "agreement_signatures", _signatures)
     _edit_seed(seeds, "agreement_plan_approvals", _recorded_approval)

@@ -77,6 +77,10 @@ standings as (
     select * from {{ ref('int_region_year_standings') }}
 ),
 
+agreement_text as (
+    select * from {{ ref('int_compliance_agreement_text') }}
+),
+
 -- §6: the county pays at least the minimum rate per inhabitant.
 county_rate as (
     select
@@ -573,6 +577,8 @@ unioned as (
     select * from municipality_coverage
     union all by name
     select * from agreement_signed
+    union all by name
+    select * from agreement_text
 ),
 
 -- What each rule's figures rest on: the agreement always; SSB's cells or the operator's records
@@ -589,7 +595,7 @@ rule_inputs as (
 assessed as (
     select
         unioned.*,
-        coalesce(severities.severity, 'merknad') as severity,
+        coalesce(severities.severity, unioned.text_severity, 'merknad') as severity,
         case
             when unioned.result = 'fail' and resolutions.agreement_id is not null
                 then 'resolved'

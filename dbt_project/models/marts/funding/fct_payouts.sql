@@ -33,13 +33,34 @@ compliance as (
     select * from {{ ref('fct_compliance') }}
 ),
 
--- Blocking findings open for an agreement-year; the plan approval is checked per payout below.
+-- Blocking findings open for an agreement-year, each with its explanation; the agreement text's
+-- findings by rule and clause only (they are many and long; fct_compliance has them whole). The
+-- plan approval is checked per payout below.
 open_blocking_findings as (
     select
         agreement_id,
         year,
-        string_agg(
-            rule_id || ' (' || clause || '): ' || explanation, ' ' order by rule_id
+        nullif(
+            concat_ws(
+                ' ',
+                string_agg(
+                    case
+                        when rule_id not like 'agreement_text\_\_%' escape '\'
+                            then rule_id || ' (' || clause || '): ' || explanation
+                    end,
+                    ' '
+                    order by rule_id
+                ),
+                'Avtaleteksten (se fct_compliance): ' || string_agg(
+                    case
+                        when rule_id like 'agreement_text\_\_%' escape '\'
+                            then replace(rule_id, 'agreement_text__', '') || ' (' || clause || ')'
+                    end,
+                    ', '
+                    order by rule_id
+                ) || '.'
+            ),
+            ''
         ) as findings
     from compliance
     where
