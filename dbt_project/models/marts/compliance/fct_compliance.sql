@@ -60,10 +60,6 @@ plan as (
     select * from {{ ref('stg_operators__activity_plan_targets') }}
 ),
 
-signatures as (
-    select * from {{ ref('agreement_signatures') }}
-),
-
 severities as (
     select * from {{ ref('compliance_rule_severities') }}
 ),
@@ -79,6 +75,14 @@ standings as (
 
 agreement_text as (
     select * from {{ ref('int_compliance_agreement_text') }}
+),
+
+stated_population as (
+    select * from {{ ref('int_compliance_stated_population') }}
+),
+
+agreement_signed as (
+    select * from {{ ref('int_compliance_agreement_signed') }}
 ),
 
 -- §6: the county pays at least the minimum rate per inhabitant.
@@ -179,63 +183,6 @@ population_available as (
         agreement_years.region_id,
         agreement_years.year,
         agreements.population_clause
-),
-
--- The population stated in the agreement text against SSB's figure for the same cells. The
--- stated figure governs the amount until the parties amend it (fct_funding); a difference is a
--- finding in inhabitants and kroner. Against synthetic SSB figures nothing can be verified.
-stated_population as (
-    select
-        agreement_years.agreement_id,
-        agreement_years.region_id,
-        agreement_years.year,
-        'stated_population_matches_ssb' as rule_id,
-        agreements.population_clause as clause,
-        case
-            when population_bases.data_standing = 'synthetic' then 'unverified'
-            when population_bases.population = agreements.stated_basis_population then 'pass'
-            else 'fail'
-        end as result,
-        'Avtalen oppgir ' || agreements.stated_basis_population || ' innbyggere for '
-        || population_bases.basis_municipality_codes || '; SSB har '
-        || coalesce(cast(population_bases.population as varchar), 'ingen tall') || ' i '
-        || agreements.population_period || '.'
-        || case
-            when population_bases.data_standing = 'synthetic'
-                then
-                    ' SSB-tallene er syntetiske, så avtalens tall er ikke kontrollert mot SSB.'
-            when population_bases.population <> agreements.stated_basis_population
-                then
-                    ' Forskjellen er '
-                    || (population_bases.population - agreements.stated_basis_population)
-                    || ' innbyggere, '
-                    || replace(
-                        cast(
-                            cast(
-                                (population_bases.population - agreements.stated_basis_population)
-                                * county_funders.rate_nok_per_inhabitant as decimal(18, 2)
-                            ) as varchar
-                        ),
-                        '.',
-                        ','
-                    )
-                    || ' kr i året med fylkets sats. Avtalens tall gjelder til partene endrer '
-                    || 'avtalen.'
-            else ''
-        end as explanation,
-        '33' as subject_id
-    from agreement_years
-    inner join agreements
-        on agreement_years.agreement_id = agreements.agreement_id
-    inner join population_bases
-        on
-            agreement_years.agreement_id = population_bases.agreement_id
-            and population_bases.funder_id = '33'
-    left join funders as county_funders
-        on
-            agreement_years.agreement_id = county_funders.agreement_id
-            and county_funders.funder_id = '33'
-    where agreements.stated_basis_population is not null
 ),
 
 -- Every party municipality is in the population basis of its own county council's funding.
@@ -349,56 +296,6 @@ plan_approved as (
         on
             agreement_years.agreement_id = approvals.agreement_id
             and agreement_years.year = approvals.year
-),
-
--- The agreement is signed by every party, and not terminated, in the year. No payout on a draft.
-agreement_signed as (
-    select
-        agreement_years.agreement_id,
-        agreement_years.region_id,
-        agreement_years.year,
-        'agreement_signed' as rule_id,
-        'Signaturer' as clause,
-        case
-            when
-                agreements.agreement_status = 'signert'
-                and count_if(signatures.party_id is not null and signatures.signed_on is null) = 0
-                and count(signatures.party_id) > 0
-                then 'pass'
-            else 'fail'
-        end as result,
-        case
-            when agreements.agreement_status = 'opphørt'
-                then 'Avtalen er opphørt.'
-            when count(signatures.party_id) = 0
-                then 'Avtalen har ingen parter ført inn i agreement_signatures.'
-            when agreements.agreement_status = 'utkast'
-                then 'Avtalen er et utkast (status utkast), ikke signert. '
-            else ''
-        end
-        || case
-            when count_if(signatures.party_id is not null and signatures.signed_on is null) > 0
-                then 'Ikke signert av: ' || string_agg(
-                    case when signatures.signed_on is null then signatures.party_name end,
-                    ', '
-                    order by signatures.party_id
-                ) || '.'
-            when agreements.agreement_status = 'signert'
-                then 'Signert av alle parter, sist '
-                || strftime(max(signatures.signed_on), '%d.%m.%Y') || '.'
-            else ''
-        end as explanation,
-        cast(null as varchar) as subject_id
-    from agreement_years
-    inner join agreements
-        on agreement_years.agreement_id = agreements.agreement_id
-    left join signatures
-        on agreement_years.agreement_id = signatures.agreement_id
-    group by
-        agreement_years.agreement_id,
-        agreement_years.region_id,
-        agreement_years.year,
-        agreements.agreement_status
 ),
 
 plan_submissions as (
@@ -581,17 +478,6 @@ unioned as (
     select * from agreement_text
 ),
 
--- What each rule's figures rest on: the agreement always; SSB's cells or the operator's records
--- where the rule reads them.
-rule_inputs as (
-    select * from (
-        values
-        ('population_available', true, false),
-        ('stated_population_matches_ssb', true, false),
-        ('plan_submitted_by_deadline', false, true)
-    ) as t (rule_id, uses_population, uses_operator_records)
-),
-
 assessed as (
     select
         unioned.*,
@@ -606,10 +492,14 @@ assessed as (
             || resolutions.decision,
             ''
         ) as assessed_explanation,
+        -- what the rule's figures rest on: the agreement always; SSB's cells or the operator's
+        -- records where the rule reads them
         {{ weakest_standing([
             'standings.agreement_standing',
-            'case when rule_inputs.uses_population then standings.population_standing end',
-            'case when rule_inputs.uses_operator_records then standings.operator_standing end',
+            "case when unioned.rule_id in ('population_available', 'stated_population_matches_ssb')
+                then standings.population_standing end",
+            "case when unioned.rule_id = 'plan_submitted_by_deadline'
+                then standings.operator_standing end",
         ]) }} as data_standing
     from unioned
     left join severities
@@ -619,8 +509,6 @@ assessed as (
             unioned.agreement_id = resolutions.agreement_id
             and unioned.rule_id = resolutions.rule_id
             and coalesce(unioned.subject_id, '') = coalesce(resolutions.subject_id, '')
-    left join rule_inputs
-        on unioned.rule_id = rule_inputs.rule_id
     left join standings
         on
             unioned.region_id = standings.region_id
