@@ -89,3 +89,38 @@ def test_deadline_rules_read_the_agreement_calendar(pipeline):
     result, explanation = rules["report_received_by_deadline"]
     assert result == ("pending" if date.today() <= date(2027, 5, 1) else "fail")
     assert explanation == "Årsrapport og regnskap for 2026 er ikke mottatt (frist 01.05.2027)."
+
+
+def test_every_published_mart_says_what_it_rests_on(pipeline):
+    """Issue 18: the standing reaches the BI copy (a column on every mart, described in
+    docs.columns) and the Parquet files. On the bundled sample the county's amount rests on the
+    agreement's stated figure (measured), the rest on synthetic or illustrative inputs."""
+    published = pipeline["root"] / "warehouse" / "published"
+    with duckdb.connect(str(published / "etablerer_bi.duckdb"), read_only=True) as con:
+        marts = {
+            table: has_standing
+            for table, has_standing in con.execute(
+                "select table_name, bool_or(column_name = 'data_standing') "
+                "from information_schema.columns where table_schema = 'marts' group by 1"
+            ).fetchall()
+        }
+        described = con.execute(
+            "select count(distinct table_name), min(description) from docs.columns "
+            "where column_name = 'data_standing'"
+        ).fetchall()[0]
+        standings = dict(
+            con.execute(
+                "select funder_id, data_standing from marts.fct_funding "
+                "where region_id = 'ringeriksregionen' and year = 2026"
+            ).fetchall()
+        )
+        parquet = con.execute(
+            "select distinct data_standing from read_parquet(?) order by 1",
+            [str(published / "parquet" / "fct_payouts.parquet")],
+        ).fetchall()
+    assert len(marts) >= 9 and all(marts.values()), marts
+    assert described[0] == len(marts)
+    assert "synthetic" in described[1] and "measured" in described[1]
+    assert standings["33"] == "measured"
+    assert {standing for funder, standing in standings.items() if funder != "33"} == {"synthetic"}
+    assert parquet == [("illustrative",), ("synthetic",)]
