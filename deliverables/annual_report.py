@@ -2,8 +2,9 @@
 
 `render_annual_reports` reads the marts once, builds one `Report` per region (deliverables.model)
 and writes `arsrapport_<region>_<year>.html` and `.pdf` atomically. Every figure is a mart value,
-formatted; a change against last year is shown as both years side by side, because no mart holds
-the change itself.
+formatted and marked with its row's data_standing; a change against last year is shown as both
+years side by side, because no mart holds the change itself. The report's banner and its credit
+for the population figures follow the standings of the rows it shows (deliverables.standing).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from deliverables import charts, html, labels, pdf
+from deliverables import charts, html, labels, pdf, standing
 from deliverables.io import write_atomic
 from deliverables.marts import MartData, Row, read_marts
 from deliverables.model import (
@@ -36,6 +37,14 @@ from deliverables.model import (
     text,
 )
 from deliverables.quality import CheckStatus, quality_section
+from deliverables.tables import (
+    agreement_table,
+    compliance_table,
+    funding_table,
+    kpi_cell,
+    payout_sums_table,
+    payouts_table,
+)
 
 ILLUSTRATIVE_WARNING = (
     "Illustrativ region: tallene bygger på eksempeldata og en tenkt avtale som skal erstattes "
@@ -49,19 +58,6 @@ class RenderedReport:
     year: int
     path: Path  # the HTML file
     pdf_path: Path
-
-
-def kpi_cell(row: Row | None, column: str, kind: str, mart: str, where: dict[str, Any]) -> Cell:
-    """A KPI from a region or municipality row, '–' with its footnote when suppressed or absent."""
-    source = Source(mart, column, tuple(where.items()))
-    if row is None:
-        return figure(None, kind, source=None)
-    return figure(
-        row.get(column),
-        kind,
-        suppressed=bool(row.get(f"{column}_suppressed")),
-        source=source,
-    )
 
 
 def _region_where(region_id: str, year: int) -> dict[str, Any]:
@@ -102,13 +98,17 @@ def _plan_cells(plan: Row | None, kind: str) -> list[Cell]:
     )
     return [
         figure(
-            plan["planned_value"], kind, source=Source("fct_plan_vs_actual", "planned_value", where)
+            plan["planned_value"],
+            kind,
+            source=Source("fct_plan_vs_actual", "planned_value", where),
+            standing=plan.get("data_standing"),
         ),
         figure(
             plan["achievement_share"],
             "share",
             suppressed=bool(plan["is_suppressed"]),
             source=Source("fct_plan_vs_actual", "achievement_share", where),
+            standing=plan.get("data_standing"),
         ),
     ]
 
@@ -193,14 +193,19 @@ def _plan_chart(plan_rows: list[Row], year: int) -> Chart | None:
     )
 
 
-def _reach_section(data: MartData, region_id: str) -> Section:
+def _reach_section(data: MartData, region_id: str, population_standing: str | None) -> Section:
     year = data.year
     municipalities = data.for_region(data.municipality_kpis, region_id)
+    population = (
+        "syntetiske folketall, ikke SSBs"
+        if population_standing == "synthetic"
+        else "folketall fra SSB"
+    )
     section = Section(
         title="Rekkevidde per kommune",
         intro=(
             "Tjenesten skal nå hele regionen. Klienter per 1 000 innbyggere viser rekkevidden i "
-            "hver kommune (folketall fra SSB i avtalens grunnlagsperiode)."
+            f"hver kommune ({population}, i avtalens grunnlagsperiode)."
         ),
     )
     rows = []
@@ -247,84 +252,25 @@ def _reach_section(data: MartData, region_id: str) -> Section:
     return section
 
 
-def funding_table(funding: list[Row], key: str = "funding") -> Table:
-    rows = []
-    for f in funding:
-        where = (
-            ("region_id", f["region_id"]),
-            ("funder_id", f["funder_id"]),
-            ("year", f["year"]),
-        )
-        status, tone = labels.FUNDING_STATUS.get(f["status"], (f["status"], "warn"))
-        rows.append(
-            [
-                text(f"{f['funder_name']} ({f['funder_id']})"),
-                text(f"SSB {f['population_basis_period'] or ''}".strip()),
-                figure(f["population"], "int", source=Source("fct_funding", "population", where)),
-                figure(
-                    f["rate_nok_per_inhabitant"],
-                    "rate",
-                    illustrative=bool(f["is_illustrative"]),
-                    source=Source("fct_funding", "rate_nok_per_inhabitant", where),
-                ),
-                figure(f["amount_nok"], "nok", source=Source("fct_funding", "amount_nok", where)),
-                text(status + (f": {f['status_reason']}" if f["status_reason"] else ""), tone=tone),
-            ]
-        )
-    return Table(
-        key=key,
-        headers=["Part", "Grunnlag", "Innbyggere", "Sats (kr)", "Beløp (kr)", "Status"],
-        rows=rows,
-        widths=[2.6, 1.2, 1.2, 1.0, 1.4, 3.6],
-    )
-
-
-def payouts_table(payouts: list[Row], key: str = "payouts") -> Table:
-    rows = []
-    for p in payouts:
-        where = (
-            ("region_id", p["region_id"]),
-            ("funder_id", p["funder_id"]),
-            ("year", p["year"]),
-            ("payout_month", p["payout_month"]),
-        )
-        status, tone = labels.PAYOUT_STATUS.get(p["status"], (p["status"], "warn"))
-        rows.append(
-            [
-                text(f"{p['funder_name']} ({p['funder_id']})"),
-                text(labels.MONTHS.get(p["payout_month"], str(p["payout_month"]))),
-                figure(p["due_date"], "date"),
-                figure(
-                    p["amount_nok"],
-                    "nok",
-                    illustrative=bool(p["is_illustrative"]),
-                    source=Source("fct_payouts", "amount_nok", where),
-                ),
-                text(
-                    status + (f": {p['blocked_reason']}" if p["blocked_reason"] else ""), tone=tone
-                ),
-            ]
-        )
-    return Table(
-        key=key,
-        headers=["Part", "Utbetaling", "Forfall", "Beløp (kr)", "Status"],
-        rows=rows,
-        widths=[2.6, 1.0, 1.1, 1.4, 4.6],
-    )
-
-
-def _money_section(data: MartData, region_id: str) -> Section:
-    year = data.year
+def _money_section(data: MartData, region: Row, population_standing: str | None) -> Section:
+    year, region_id = data.year, region["region_id"]
     kpis = data.kpis(region_id, year)
+    funding = data.for_region(data.funding, region_id)
     section = Section(
         title="Finansiering, utbetalinger og regnskap",
         intro=(
-            "Tilskudd per finansierende part etter avtalens § 6 (innbyggertall fra SSB × sats per "
-            "innbygger), utbetalt forskuddsvis med 50 % i januar og 50 % i august (§ 7)."
+            "Tilskudd per finansierende part etter avtalens § 6 (innbyggertall × sats per "
+            "innbygger), utbetalt forskuddsvis med 50 % i januar og 50 % i august (§ 7). Der "
+            "avtalen selv oppgir innbyggertallet, gjelder det til partene endrer avtalen. Bare "
+            "rader med status «klar til utbetaling» regnes med i «Sum klar til utbetaling»."
         ),
     )
-    section.tables.append(funding_table(data.for_region(data.funding, region_id)))
+    section.tables.append(agreement_table(region, funding))
+    section.tables.append(funding_table(funding, population_standing))
     section.tables.append(payouts_table(data.for_region(data.payouts, region_id)))
+    section.tables.append(
+        payout_sums_table([s for s in data.payout_sums if s["region_id"] == region_id])
+    )
     where = _region_where(region_id, year)
     section.tables.append(
         Table(
@@ -354,25 +300,31 @@ def _survey_section(data: MartData, region_id: str) -> Section:
                 text(labels.SURVEY_QUESTIONS.get(s["question_id"], s["question_id"])),
                 text(s["scale"]),
                 figure(
-                    s["responses"], "int", source=Source("fct_survey_results", "responses", where)
+                    s["responses"],
+                    "int",
+                    source=Source("fct_survey_results", "responses", where),
+                    standing=s.get("data_standing"),
                 ),
                 figure(
                     s["mean_score"],
                     "dec2",
                     suppressed=hidden,
                     source=Source("fct_survey_results", "mean_score", where),
+                    standing=s.get("data_standing"),
                 ),
                 figure(
                     s["share_satisfied"],
                     "share",
                     suppressed=hidden,
                     source=Source("fct_survey_results", "share_satisfied", where),
+                    standing=s.get("data_standing"),
                 ),
                 figure(
                     s["nps"],
                     "dec",
                     suppressed=hidden,
                     source=Source("fct_survey_results", "nps", where),
+                    standing=s.get("data_standing"),
                 )
                 if s["is_nps_question"]
                 else text(""),
@@ -395,40 +347,38 @@ def _survey_section(data: MartData, region_id: str) -> Section:
     )
 
 
-def compliance_table(
-    findings: list[Row], key: str = "compliance", with_region: bool = False
-) -> Table:
-    rows = []
-    for c in findings:
-        result, tone = labels.COMPLIANCE_RESULT.get(c["result"], (c["result"], "warn"))
-        row = [
-            text(labels.COMPLIANCE_RULES.get(c["rule_id"], c["rule_id"])),
-            text(c["clause"]),
-            text(result, tone=tone),
-            text(c["explanation"]),
-        ]
-        if with_region:
-            row.insert(0, text(c["region_id"] or "hele fylket"))
-        rows.append(row)
-    headers = ["Krav", "Avtalepunkt", "Resultat", "Forklaring"]
-    widths = [2.6, 1.0, 1.3, 5.0]
-    if with_region:
-        headers.insert(0, "Region")
-        widths.insert(0, 1.6)
-    return Table(key=key, headers=headers, rows=rows, widths=widths)
-
-
-def _compliance_section(data: MartData, region_id: str) -> Section:
-    findings = [
+def _region_findings(data: MartData, region_id: str) -> list[Row]:
+    return [
         c
         for c in data.compliance
         if c["region_id"] == region_id or (c["scope"] == "fylke" and c["region_id"] is None)
     ]
+
+
+def _compliance_section(data: MartData, region_id: str) -> Section:
     return Section(
         title="Etterlevelse av avtalen",
-        intro="Kontroll av avtalens krav. Avvik skal følges opp mellom partene.",
-        tables=[compliance_table(findings)],
+        intro=(
+            "Kontroll av avtalens krav. Avvik skal følges opp mellom partene. Et åpent funn som "
+            "blokkerer utbetaling, stopper årets utbetalinger til det er rettet eller avgjort av "
+            "fylket. Krav som bare kan kontrolleres mot syntetiske tall, står som ikke kontrollert."
+        ),
+        tables=[compliance_table(_region_findings(data, region_id))],
     )
+
+
+def _shown_rows(data: MartData, region: Row) -> list[list[Row | None]]:
+    """Every mart row the region's report shows figures from."""
+    region_id, year = region["region_id"], data.year
+    return [
+        [region, data.kpis(region_id, year), data.kpis(region_id, year - 1)],
+        data.for_region(data.municipality_kpis, region_id),
+        data.for_region(data.funding, region_id),
+        data.for_region(data.payouts, region_id),
+        data.for_region(data.survey, region_id),
+        data.for_region(data.plan, region_id),
+        _region_findings(data, region_id),
+    ]
 
 
 def build_region_report(
@@ -440,6 +390,10 @@ def build_region_report(
 ) -> Report:
     region_id, year = region["region_id"], data.year
     illustrative = bool(region["is_illustrative"])
+    population = standing.population_standing(
+        data.for_region(data.funding, region_id),
+        data.for_region(data.municipality_kpis, region_id),
+    )
     return Report(
         title=f"Årsrapport {year}",
         subtitle=f"Etablerertjenesten i Buskerud – {region['region_name']}",
@@ -449,14 +403,16 @@ def build_region_report(
         key_figures=_key_figures(data.kpis(region_id, year), region_id, year),
         sections=[
             _kpi_section(data, region_id),
-            _reach_section(data, region_id),
-            _money_section(data, region_id),
+            _reach_section(data, region_id, population),
+            _money_section(data, region, population),
             _survey_section(data, region_id),
             _compliance_section(data, region_id),
             quality_section(checks),
         ],
         generated_at=generated_at,
         credits=CREDITS,
+        standings=standing.of(*_shown_rows(data, region)),
+        population_credit=standing.population_credit(population),
     )
 
 

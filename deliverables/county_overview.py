@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from deliverables import charts, html, pdf
-from deliverables.annual_report import compliance_table, kpi_cell
+from deliverables import charts, html, pdf, standing
 from deliverables.io import write_atomic
 from deliverables.marts import MartData, read_marts
 from deliverables.model import CREDITS, ILLUSTRATIVE, Chart, Report, Section, Table, text
 from deliverables.quality import CheckStatus, quality_section
+from deliverables.tables import compliance_table, kpi_cell
 
 OVERVIEW_KPIS = [
     ("unique_clients", "Unike klienter", "int"),
@@ -91,6 +91,22 @@ def _coverage_table(data: MartData) -> Table:
     )
 
 
+def _compliance_tables(data: MartData, findings: list[dict]) -> list[Table]:
+    """One table per region (and one for the county's own rules), each with its region's name."""
+    names = {r["region_id"]: r["region_name"] for r in data.regions} | {None: "Hele fylket"}
+    scopes = list(names.items()) + [
+        (rid, rid) for rid in dict.fromkeys(c["region_id"] for c in findings) if rid not in names
+    ]
+    tables = []
+    for region_id, name in scopes:
+        own = [c for c in findings if c["region_id"] == region_id]
+        if own:
+            tables.append(
+                compliance_table(own, key=f"compliance_{region_id or 'fylke'}", caption=name)
+            )
+    return tables
+
+
 def build_overview(
     data: MartData, *, checks: list[CheckStatus] | None = None, generated_at: str
 ) -> Report:
@@ -144,10 +160,14 @@ def build_overview(
             "Fylket vil ha tjenesten i hele fylket: hver kommune skal være dekket av nøyaktig én "
             "avtale. Under vises dekningen og alle krav som ikke er oppfylt ennå."
         ),
-        tables=[_coverage_table(data), compliance_table(findings, with_region=True)],
+        tables=[
+            _coverage_table(data),
+            *_compliance_tables(data, findings),
+        ],
     )
     if not findings:
         compliance.notes.append("Alle krav er oppfylt.")
+    population = standing.population_standing(data.funding, data.municipality_kpis)
     return Report(
         title=f"Fellesrapport {year}",
         subtitle="Etablerertjenesten i Buskerud – alle delregioner",
@@ -163,6 +183,14 @@ def build_overview(
         sections=[reach, money, compliance, quality_section(checks)],
         generated_at=generated_at,
         credits=CREDITS,
+        standings=standing.of(
+            data.regions,
+            [data.kpis(r["region_id"], year) for r in data.regions],
+            data.municipality_kpis,
+            data.municipalities,
+            findings,
+        ),
+        population_credit=standing.population_credit(population),
     )
 
 

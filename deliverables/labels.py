@@ -101,6 +101,16 @@ COMPLIANCE_RULES: dict[str, str] = {
     "agreement_signed": "Avtalen er signert av alle parter",
 }
 
+# Rules from the agreement linter land in fct_compliance as agreement_text__<rule>.
+AGREEMENT_TEXT_RULE = "agreement_text__"
+
+
+def compliance_rule(rule_id: str) -> str:
+    if rule_id.startswith(AGREEMENT_TEXT_RULE):
+        return f"Avtaleteksten ({rule_id.removeprefix(AGREEMENT_TEXT_RULE)})"
+    return COMPLIANCE_RULES.get(rule_id, rule_id)
+
+
 COMPLIANCE_RESULT: dict[str, tuple[str, str]] = {
     "pass": ("oppfylt", "ok"),
     "fail": ("ikke oppfylt", "fail"),
@@ -115,10 +125,33 @@ FUNDING_STATUS: dict[str, tuple[str, str]] = {
     "population_missing": ("folketall mangler", "fail"),
 }
 
+# Severity of a compliance rule (seed compliance_rule_severities).
+SEVERITY: dict[str, str] = {
+    "blokkerer_utbetaling": "blokkerer utbetaling",
+    "merknad": "merknad",
+}
+
 PAYOUT_STATUS: dict[str, tuple[str, str]] = {
     "ready": ("klar til utbetaling", "ok"),
-    "ready_illustrative": ("klar, men bygger på illustrative eller syntetiske tall", "warn"),
+    "ready_illustrative": (
+        "ikke til utbetaling: bygger på illustrative eller syntetiske tall",
+        "warn",
+    ),
     "blocked": ("stoppet", "fail"),
+}
+
+AGREEMENT_STATUS: dict[str, tuple[str, str]] = {
+    "utkast": ("utkast (ikke signert)", "fail"),
+    "signert": ("signert", "ok"),
+    "opphørt": ("opphørt", "warn"),
+}
+
+# What a figure rests on (the marts' data_standing), weakest first.
+DATA_STANDING: dict[str, str] = {
+    "synthetic": "syntetiske tall",
+    "illustrative": "illustrativt eksempel",
+    "assumed": "antatt",
+    "measured": "målt",
 }
 
 MONTHS: dict[int, str] = {1: "januar", 8: "august"}

@@ -29,6 +29,8 @@ class MartData:
     plan: list[Row]
     compliance: list[Row]
     municipalities: list[Row] = field(default_factory=list)
+    # fct_payouts summed by DuckDB per region and payout month, by status (PAYOUT_SUMS_SQL).
+    payout_sums: list[Row] = field(default_factory=list)
 
     def kpis(self, region_id: str, year: int) -> Row | None:
         return next(
@@ -52,6 +54,25 @@ MARTS = (
     "fct_plan_vs_actual",
     "fct_compliance",
 )
+
+
+# Sums of the mart's decimal amounts per status: what may be paid counts `ready` rows only.
+PAYOUT_SUMS_SQL = """
+    select
+        region_id,
+        payout_month,
+        coalesce(sum(amount_nok) filter (where status = 'ready'), 0) as ready_nok,
+        coalesce(sum(amount_nok) filter (where status = 'ready_illustrative'), 0)
+            as ready_illustrative_nok,
+        coalesce(sum(amount_nok) filter (where status = 'blocked'), 0) as blocked_nok,
+        count(*) filter (where status = 'ready') as ready_rows,
+        count(*) filter (where status = 'ready_illustrative') as ready_illustrative_rows,
+        count(*) filter (where status = 'blocked') as blocked_rows
+    from marts.fct_payouts
+    where year = ?
+    group by region_id, payout_month
+    order by region_id, payout_month
+"""
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
@@ -126,6 +147,7 @@ def read_marts(db_path: Path, year: int) -> MartData:
             municipalities=rows(
                 con, "select * from marts.dim_municipality order by municipality_code"
             ),
+            payout_sums=rows(con, PAYOUT_SUMS_SQL, [year]),
         )
 
 

@@ -13,11 +13,20 @@ from decimal import Decimal
 from typing import Any
 
 from deliverables import formatting
+from deliverables.standing import banners as standing_banners
 
-# Footnote markers. A suppressed or missing cell prints "–" with one of the first two.
+# Footnote markers. A suppressed or missing cell prints "–" with one of the first two; a figure
+# that rests on something weaker than measured data carries the marker of its standing.
 SUPPRESSED = "p"
 MISSING = "m"
+SYNTHETIC = "s"
 ILLUSTRATIVE = "i"
+ASSUMED = "a"
+STANDING_MARKERS: dict[str, str] = {
+    "synthetic": SYNTHETIC,
+    "illustrative": ILLUSTRATIVE,
+    "assumed": ASSUMED,
+}
 
 FOOTNOTES: dict[str, str] = {
     SUPPRESSED: (
@@ -27,9 +36,15 @@ FOOTNOTES: dict[str, str] = {
     MISSING: (
         "Mangler: tallet finnes ikke i datavarehuset (ingen data, eller satsen er ikke avtalt)."
     ),
-    ILLUSTRATIVE: (
-        "Illustrativ: eksempelregion eller -sats som skal erstattes av fylkets faktiske avtale."
+    SYNTHETIC: (
+        "Syntetisk: tallet bygger på syntetiske data, laget for demonstrasjon. Det er verken "
+        "SSBs eller operatørens faktiske tall."
     ),
+    ILLUSTRATIVE: (
+        "Illustrativ: tallet bygger på et eksempel (region, avtale, sats eller dato) som skal "
+        "erstattes av fylkets faktiske avtale."
+    ),
+    ASSUMED: "Antatt: tallet bygger på en verdi som ingen kilde eller avtale oppgir.",
 }
 
 FORMATTERS = {
@@ -69,20 +84,26 @@ def text(value: Any, tone: str = "", marker: str = "") -> Cell:
     return Cell("" if value is None else str(value), tone=tone, marker=marker)
 
 
+def standing_marker(standing: str | None) -> str:
+    """The marker for a mart row's data_standing; measured (or unknown) figures carry none."""
+    return STANDING_MARKERS.get(standing or "", "")
+
+
 def figure(
     value: int | Decimal | date | None,
     kind: str,
     *,
     suppressed: bool = False,
     source: Source | None = None,
-    illustrative: bool = False,
+    standing: str | None = None,
 ) -> Cell:
-    """A number from a mart, formatted the Norwegian way; None prints '–' with its footnote."""
+    """A number from a mart, formatted the Norwegian way, marked with what it rests on
+    (`standing`, the row's data_standing); None prints '–' with its footnote."""
     if suppressed:
         return Cell(formatting.SUPPRESSED, numeric=True, marker=SUPPRESSED, source=source)
     if value is None:
         return Cell(formatting.MISSING, numeric=True, marker=MISSING, source=source)
-    marker = ILLUSTRATIVE if illustrative else ""
+    marker = standing_marker(standing)
     return Cell(FORMATTERS[kind](value), numeric=True, marker=marker, source=source)
 
 
@@ -133,6 +154,13 @@ class Report:
     generated_at: str
     credits: str
     warning: str = ""
+    # The data_standing of every mart row the report shows, and whom its population figures are
+    # credited to (deliverables.standing).
+    standings: frozenset[str] = frozenset()
+    population_credit: str = ""
+
+    def banners(self) -> list[str]:
+        return standing_banners(self.standings)
 
     def markers(self) -> list[str]:
         used = {kf.cell.marker for kf in self.key_figures if kf.cell.marker}

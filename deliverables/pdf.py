@@ -21,7 +21,11 @@ BLUE = (0, 84, 110)
 ORANGE = (224, 123, 0)
 TONES = {"ok": (46, 107, 18), "fail": (164, 22, 26), "warn": (160, 90, 0)}
 # Superscript letters for the footnote markers (all in DejaVu Sans).
-SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "i": "ⁱ"}
+SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
+# The standing banner: a strip across the top of every page, above the top margin.
+BANNER_HEIGHT = 8
+BANNER_FILL = (255, 213, 79)
+BANNER_TEXT = (70, 35, 0)
 
 
 def _font_dir() -> Path:
@@ -41,6 +45,20 @@ class _ReportPDF(FPDF):
         self.set_title(f"{report.title} – {report.subtitle}")
         self.set_author("Etablerertjenesten i Buskerud")
         self.set_lang("nb")
+
+    def header(self) -> None:
+        """On every page: what the figures rest on, when it is less than measured data."""
+        banners = self.report.banners()
+        if not banners:
+            return
+        self.set_fill_color(*BANNER_FILL)
+        self.rect(0, 0, self.w, BANNER_HEIGHT, style="F")
+        self.set_xy(self.l_margin, 1.5)
+        self.set_font(FONT, "B", 10)
+        self.set_text_color(*BANNER_TEXT)
+        self.cell(self.epw, 5, "   ·   ".join(banners), align="C")
+        self.set_text_color(0, 0, 0)
+        self.set_xy(self.l_margin, self.t_margin)
 
     def footer(self) -> None:
         self.set_y(-13)
@@ -145,16 +163,17 @@ def _key_figures(pdf: _ReportPDF, report: Report) -> None:
 
 
 def _title_band(pdf: _ReportPDF, report: Report) -> None:
+    top = BANNER_HEIGHT if report.banners() else 0  # below the banner strip
     pdf.set_fill_color(*BLUE)
-    pdf.rect(0, 0, pdf.w, 34, style="F")
-    pdf.set_xy(pdf.l_margin, 9)
+    pdf.rect(0, top, pdf.w, 34, style="F")
+    pdf.set_xy(pdf.l_margin, top + 9)
     pdf.set_text_color(255, 255, 255)
     pdf.set_font(FONT, "B", 22)
     pdf.cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 12)
     pdf.cell(0, 7, report.subtitle, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
-    pdf.set_y(40)
+    pdf.set_y(top + 40)
     if report.warning:
         pdf.set_fill_color(255, 244, 229)
         pdf.set_draw_color(*ORANGE)
@@ -193,8 +212,7 @@ def render(report: Report) -> bytes:
     _paragraph(pdf, report.credits, size=8)
     _paragraph(
         pdf,
-        f"Laget {report.generated_at} fra datavarehuset (marts). Befolkningstall fra SSB "
-        "(tabell 01222), lisens CC BY 4.0.",
+        f"Laget {report.generated_at} fra datavarehuset (marts). {report.population_credit}",
         size=8,
     )
     return bytes(pdf.output())

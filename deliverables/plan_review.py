@@ -16,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from deliverables import labels
+from deliverables import labels, standing
 from deliverables.io import write_atomic
 from deliverables.marts import read_marts
 from deliverables.model import CREDITS
@@ -65,6 +65,13 @@ def build_workbook(db_path: Path, plan_year: int) -> tuple[bytes, int]:
         f"Frist for plan og budsjett: 1. desember {last_year}. Laget "
         f"{datetime.now():%d.%m.%Y %H:%M} fra datavarehuset (marts.fct_plan_vs_actual).",
     )
+    plan_rows = [p for p in data.plan if p["year"] in (plan_year, last_year)]
+    standings = standing.of(plan_rows, data.regions)
+    wb.set_custom_property("data_standing", " ".join(sorted(standings)) or "-")
+    banners = standing.banners(standings)
+    if banners:
+        banner = wb.add_format({"bold": True, "font_color": "#462300", "bg_color": "#FFD54F"})
+        sheet.write(2, 0, "   ·   ".join(banners), banner)
     headers = [
         "Delregion",
         "Mål",
@@ -75,6 +82,7 @@ def build_workbook(db_path: Path, plan_year: int) -> tuple[bytes, int]:
         "Vurdering (fylkeskommunen)",
         "Kommentar",
         "Illustrativ",
+        "Bygger på",
     ]
     sheet.write_row(3, 0, headers, header)
     r = 4
@@ -103,6 +111,8 @@ def build_workbook(db_path: Path, plan_year: int) -> tuple[bytes, int]:
             sheet.write_blank(r, 6, None, to_fill)
             sheet.write_blank(r, 7, None, to_fill)
             sheet.write(r, 8, "ja" if region["is_illustrative"] else "nei", flag)
+            rests_on = standing.weakest(standing.of([region, plan_now, plan_then]))
+            sheet.write(r, 9, labels.DATA_STANDING.get(rests_on, rests_on or ""), flag)
             r += 1
             targets += 1
     if targets == 0:
@@ -114,6 +124,7 @@ def build_workbook(db_path: Path, plan_year: int) -> tuple[bytes, int]:
     sheet.set_column(2, 5, 13)
     sheet.set_column(6, 7, 30)
     sheet.set_column(8, 8, 10)
+    sheet.set_column(9, 9, 18)
     sheet.set_row(3, 30)
     sheet.freeze_panes(4, 2)
 
@@ -152,10 +163,11 @@ def build_workbook(db_path: Path, plan_year: int) -> tuple[bytes, int]:
                 budget.write(i, col, "–")
                 continue
             result = labels.COMPLIANCE_RESULT.get(finding["result"], (finding["result"], ""))[0]
+            severity = labels.SEVERITY.get(finding.get("severity") or "", "")
             budget.write(
                 i,
                 col,
-                f"{result}: {finding['explanation']}",
+                f"{result}{f' ({severity})' if severity else ''}: {finding['explanation']}",
                 fail if finding["result"] == "fail" else wrap,
             )
         budget.write_blank(i, 6, None, to_fill)
