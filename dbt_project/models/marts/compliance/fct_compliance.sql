@@ -289,7 +289,9 @@ plan_approved as (
                 'Aktivitetsplan og budsjett godkjent '
                 || strftime(approvals.approved_date, '%d.%m.%Y') || '.'
         end as explanation,
-        cast(null as varchar) as subject_id
+        cast(null as varchar) as subject_id,
+        -- the rule rests on the approval date as entered: illustrative while it is
+        {{ illustrative_standing('approvals.is_illustrative') }} as input_standing
     from agreement_years
     cross join first_due_dates
     left join approvals
@@ -495,6 +497,7 @@ assessed as (
         -- what the rule's figures rest on: the agreement always; SSB's cells or the operator's
         -- records where the rule reads them
         {{ weakest_standing([
+            'unioned.input_standing',
             'standings.agreement_standing',
             "case when unioned.rule_id in ('population_available', 'stated_population_matches_ssb')
                 then standings.population_standing end",
