@@ -1,9 +1,9 @@
 """Row counts and order-independent checksums of the warehouse's tables, computed in SQL.
 
 Two states are equal when every table in raw, seeds and marts has the same rows, whatever their
-order. Columns that record *when* something happened (loaded_at, fetched_at, published_at)
-differ on every run and are left out; so are load_log rows other than 'loaded' (every rerun
-appends an 'unchanged' row by design).
+order. Columns that record *when* something happened (loaded_at, fetched_at, checked_at,
+published_at) differ on every run and are left out; so are load_log rows other than 'loaded'
+(every rerun appends an 'unchanged' row by design).
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from pathlib import Path
 import duckdb
 
 SCHEMAS = ("raw", "seeds", "marts")
-VOLATILE_COLUMNS = {"loaded_at", "fetched_at", "published_at", "dbt_manifest_generated_at"}
+VOLATILE_COLUMNS = {
+    "loaded_at",
+    "fetched_at",
+    "checked_at",
+    "published_at",
+    "dbt_manifest_generated_at",
+}
 ROW_FILTERS = {("raw", "load_log"): "status = 'loaded'"}
 
 TableState = tuple[int, int]  # (rows, sum of row hashes)
