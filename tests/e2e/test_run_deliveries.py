@@ -4,9 +4,12 @@ loads, bad arguments are refused before anything runs, and the README's commands
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -29,8 +32,13 @@ def _clients(db: Path) -> tuple[int, str]:
 
 
 def _run_count(dagster_home: Path) -> int:
-    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        return len(instance.get_run_records())
+    """Runs in the instance at `dagster_home`, read as `etablerer` reads it (DAGSTER_HOME)."""
+    count = "import dagster as dg; print(len(dg.DagsterInstance.get().get_run_records()))"
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    read = subprocess.run(
+        [sys.executable, "-c", count], env=env, capture_output=True, text=True, check=True
+    )
+    return int(read.stdout.strip().splitlines()[-1])
 
 
 def test_a_sensor_loaded_delivery_survives_runs_of_its_region(
