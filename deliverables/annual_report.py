@@ -38,6 +38,7 @@ from deliverables.model import (
 )
 from deliverables.quality import CheckStatus, quality_section
 from deliverables.tables import (
+    agreement_period_table,
     agreement_table,
     compliance_table,
     funding_table,
@@ -267,6 +268,9 @@ def _money_section(data: MartData, region: Row, population_standing: str | None)
     )
     section.tables.append(agreement_table(region, funding))
     section.tables.append(funding_table(funding, population_standing))
+    period = [a for a in data.agreement_amounts if a["region_id"] == region_id]
+    if period:
+        section.tables.append(agreement_period_table(period))
     section.tables.append(payouts_table(data.for_region(data.payouts, region_id)))
     section.tables.append(
         payout_sums_table([s for s in data.payout_sums if s["region_id"] == region_id])

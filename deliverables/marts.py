@@ -31,6 +31,8 @@ class MartData:
     municipalities: list[Row] = field(default_factory=list)
     # fct_payouts summed by DuckDB per region and payout month, by status (PAYOUT_SUMS_SQL).
     payout_sums: list[Row] = field(default_factory=list)
+    # fct_agreement_amounts: every funder's amount for every year of its agreement's period.
+    agreement_amounts: list[Row] = field(default_factory=list)
 
     def kpis(self, region_id: str, year: int) -> Row | None:
         return next(
@@ -49,6 +51,7 @@ MARTS = (
     "fct_region_kpis",
     "fct_municipality_kpis",
     "fct_funding",
+    "fct_agreement_amounts",
     "fct_payouts",
     "fct_survey_results",
     "fct_plan_vs_actual",
@@ -148,6 +151,13 @@ def read_marts(db_path: Path, year: int) -> MartData:
                 con, "select * from marts.dim_municipality order by municipality_code"
             ),
             payout_sums=rows(con, PAYOUT_SUMS_SQL, [year]),
+            agreement_amounts=rows(
+                con,
+                "select * from marts.fct_agreement_amounts "
+                "where ? between period_from_year and period_to_year "
+                "order by region_id, funder_type desc, funder_id, year",
+                [year],
+            ),
         )
 
 

@@ -101,6 +101,53 @@ def agreement_table(region: Row, funding: list[Row]) -> Table:
     )
 
 
+def agreement_period_table(amounts: list[Row]) -> Table:
+    """The agreement's own table (§ 6): each funder's amount per year of the period and the
+    period total, on the basis fixed at the agreement's basis period. A blank stays '–'."""
+    years = sorted({a["year"] for a in amounts})
+    by_funder: dict[str, list[Row]] = {}
+    for a in amounts:
+        by_funder.setdefault(a["funder_id"], []).append(a)
+    rows = []
+    for funder_rows in by_funder.values():
+        first = funder_rows[0]
+        where = (("agreement_id", first["agreement_id"]), ("funder_id", first["funder_id"]))
+        per_year = {a["year"]: a for a in funder_rows}
+        rows.append(
+            [
+                text(f"{first['funder_name']} ({first['funder_id']})"),
+                *(
+                    figure(
+                        per_year[y]["amount_nok"] if y in per_year else None,
+                        "nok",
+                        source=Source("fct_agreement_amounts", "amount_nok", (*where, ("year", y))),
+                        standing=per_year[y]["data_standing"] if y in per_year else None,
+                    )
+                    for y in years
+                ),
+                figure(
+                    first["period_total_nok"],
+                    "nok",
+                    # the same total on every year's row: the first year's names one
+                    source=Source(
+                        "fct_agreement_amounts",
+                        "period_total_nok",
+                        (*where, ("year", first["year"])),
+                    ),
+                    standing=first["data_standing"],
+                ),
+            ]
+        )
+    basis = next((a["population_basis_period"] for a in amounts), None)
+    return Table(
+        key="agreement_period",
+        headers=["Part", *(f"{y} (kr)" for y in years), "Perioden i alt (kr)"],
+        rows=rows,
+        widths=[2.6, *(1.4 for _ in years), 1.7],
+        caption=f"Avtaleperioden {years[0]}–{years[-1]} (§ 6), grunnlag {basis or '–'} alle år",
+    )
+
+
 def _payout_status(p: Row) -> Cell:
     status, tone = labels.PAYOUT_STATUS.get(p["status"], (p["status"], "warn"))
     # A blocked row lists every reason the mart gives, in full.

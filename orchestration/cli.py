@@ -6,6 +6,7 @@ etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
 etablerer validate FILE      check an operator file without loading it
 etablerer ingest FILE        load an operator file
 etablerer agreement check F  check an agreement's text: placeholders, parties, blanks, signatures
+etablerer explain funding    the chain behind an amount: SSB cells, clause, rate, sums, findings
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from deliverables.explain import explain
 from ingestion import paths
 from ingestion.agreements.cli import agreement
 from ingestion.operators.cli import ingest, validate
@@ -89,6 +91,7 @@ main.add_command(ssb)
 main.add_command(validate)
 main.add_command(ingest)
 main.add_command(agreement)
+main.add_command(explain)
 
 
 @main.command()

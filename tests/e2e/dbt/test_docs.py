@@ -14,6 +14,8 @@ MARTS = {
     "fct_survey_results",
     "fct_plan_vs_actual",
     "fct_compliance",
+    "fct_agreement_amounts",
+    "fct_funding_lineage",
 }
 
 

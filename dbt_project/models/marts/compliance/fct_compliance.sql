@@ -85,6 +85,10 @@ agreement_signed as (
     select * from {{ ref('int_compliance_agreement_signed') }}
 ),
 
+finance_reconciled as (
+    select * from {{ ref('int_compliance_finance_reconciled') }}
+),
+
 -- §6: the county pays at least the minimum rate per inhabitant.
 county_rate as (
     select
@@ -478,6 +482,8 @@ unioned as (
     select * from agreement_signed
     union all by name
     select * from agreement_text
+    union all by name
+    select * from finance_reconciled
 ),
 
 assessed as (
