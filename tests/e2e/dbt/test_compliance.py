@@ -66,7 +66,7 @@ def test_every_buskerud_municipality_is_covered_in_the_sample(sample_warehouse):
     ]
 
 
-def test_unit_tests_ran_and_passed_including_the_uncovered_municipality_fixture(
+def test_unit_tests_ran_and_passed_including_the_gating_and_termination_fixtures(
     fixture_warehouse,
 ):
     results = fixture_warehouse.run_results()["results"]
@@ -77,6 +77,10 @@ def test_unit_tests_ran_and_passed_including_the_uncovered_municipality_fixture(
     }
     assert len(unit_tests) >= 8
     assert set(unit_tests.values()) == {"pass"}
-    assert (
-        unit_tests["test_compliance_flags_party_outside_basis_and_uncovered_municipality"] == "pass"
-    )
+    for name in (
+        "test_compliance_flags_party_outside_basis_and_uncovered_municipality",
+        "test_years_after_termination_drop_out",
+        "test_termination_within_the_notice_period_is_a_finding",
+        "test_payouts_blocked_without_rate_or_approved_plan",
+    ):
+        assert unit_tests[name] == "pass", name

@@ -89,6 +89,10 @@ finance_reconciled as (
     select * from {{ ref('int_compliance_finance_reconciled') }}
 ),
 
+agreement_notice as (
+    select * from {{ ref('int_compliance_agreement_notice') }}
+),
+
 -- §6: the county pays at least the minimum rate per inhabitant.
 county_rate as (
     select
@@ -484,6 +488,8 @@ unioned as (
     select * from agreement_text
     union all by name
     select * from finance_reconciled
+    union all by name
+    select * from agreement_notice
 ),
 
 assessed as (

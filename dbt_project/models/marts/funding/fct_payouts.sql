@@ -11,8 +11,9 @@
 -- øre (half away from zero), minus what earlier payouts already took. The payouts of a year
 -- therefore always sum exactly to the annual amount. A payout is ready only when its amount is
 -- known, the year's activity plan and budget were approved (recorded, not illustrative) before
--- the due date, and no blocking finding is open for the agreement-year in fct_compliance (the
--- agreement signed, among them; which rules block is the seed compliance_rule_severities). It is
+-- the due date, the agreement has not terminated by the due date (§10), and no blocking finding
+-- is open for the agreement-year in fct_compliance (the agreement signed, among them; which
+-- rules block is the seed compliance_rule_severities). It is
 -- then ready_illustrative when an input is illustrative or synthetic; never ready on an
 -- assumption. Otherwise blocked, with every reason.
 with
@@ -23,6 +24,10 @@ funding as (
 
 schedule as (
     select * from {{ ref('payout_schedule') }}
+),
+
+agreements as (
+    select * from {{ ref('agreements') }}
 ),
 
 approvals as (
@@ -102,6 +107,7 @@ scheduled as (
             as amount_nok,
         funding.status as funding_status,
         funding.status_reason as funding_status_reason,
+        agreements.terminates_on as agreement_terminates_on,
         -- an approval date entered for illustration makes the payout illustrative too
         funding.is_illustrative or coalesce(approvals.is_illustrative, false) as is_illustrative,
         approvals.approved_date as plan_approved_date,
@@ -113,6 +119,8 @@ scheduled as (
         ]) }} as data_standing
     from funding
     cross join cumulative_schedule
+    left join agreements
+        on funding.agreement_id = agreements.agreement_id
     left join approvals
         on
             funding.agreement_id = approvals.agreement_id
@@ -148,6 +156,14 @@ reasons as (
                             || strftime(plan_approved_date, '%d.%m.%Y')
                             || ', ikke før forfallsdatoen ' || strftime(due_date, '%d.%m.%Y')
                             || ' (§7).'
+                end,
+                case
+                    when due_date > agreement_terminates_on
+                        then
+                            'Avtalen opphører ' || strftime(agreement_terminates_on, '%d.%m.%Y')
+                            || ' (§10), før forfall ' || strftime(due_date, '%d.%m.%Y')
+                            || '. Avtalen sier ikke hvordan et avbrutt år skal gjøres opp; '
+                            || 'partene må avklare det.'
                 end,
                 case
                     when funding_status = 'rate_missing'
