@@ -1,5 +1,6 @@
 """`etablerer run` on the bundled sample, as `make run` does it, end to end through Dagster."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -60,6 +61,21 @@ def test_one_html_report_per_region(pipeline):
     assert written >= {f"arsrapport_{region}_2026.html" for region in REGIONS}
     ringerike = (report_dir / "arsrapport_ringeriksregionen_2026.html").read_text()
     assert "257 345,00" in ringerike
+
+
+def test_county_overview_made_by_the_run_states_its_checks(pipeline):
+    """county_reports_job's county overview prints the marts' check results, as the annual
+    reports do (it said «Kontrollstatus er ikke oppgitt: … utenfor den vanlige kjøringen», since
+    that job's asset graph holds no checks)."""
+    report_dir = pipeline["root"] / "reports" / "2026"
+    overview = (report_dir / "fellesrapport_2026.html").read_text()
+    annual = (report_dir / "arsrapport_ringeriksregionen_2026.html").read_text()
+    assert "Kontrollstatus er ikke oppgitt" not in overview
+    passed = re.search(r"(\d+) av (\d+) kontroller bestått", overview)
+    assert passed, "the county overview states no check results"
+    assert int(passed.group(2)) > 50
+    assert passed.group(1) == passed.group(2)
+    assert re.search(r"(\d+) av (\d+) kontroller bestått", annual)
 
 
 def test_second_run_succeeds_with_the_same_figures(pipeline):
