@@ -19,10 +19,11 @@ OVERVIEW_KPIS = [
     ("unique_clients", "Unike klienter", "int"),
     ("new_clients", "Nye klienter", "int"),
     ("clients_per_1000_inhabitants", "Klienter per 1 000", "dec"),
-    ("new_businesses", "Nyetableringer", "int"),
+    # soft hyphens (\u00ad): where the PDF's narrow columns may break these headers
+    ("new_businesses", "Nyetab\u00adleringer", "int"),
     ("new_businesses_per_1000_inhabitants", "Nyetab. per 1 000", "dec"),
     ("share_women_clients", "Andel kvinner", "share"),
-    ("share_immigrant_clients", "Andel innv.-bakgr.", "share"),
+    ("share_immigrant_clients", "Andel inn\u00advandrer\u00adbakgrunn", "share"),
     ("satisfaction_share_satisfied", "Andel fornøyde", "share"),
 ]
 MONEY_KPIS = [

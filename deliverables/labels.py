@@ -99,6 +99,10 @@ COMPLIANCE_RULES: dict[str, str] = {
     "report_received_by_deadline": "Årsrapport og regnskap mottatt innen 1. mai",
     "municipality_coverage": "Alle kommuner i fylket er dekket",
     "agreement_signed": "Avtalen er signert av alle parter",
+    "agreement_text_checked": "Avtaleteksten er kontrollert",
+    "finance_grants_match_agreement": "Tilskudd i regnskapet stemmer med avtalen",
+    "finance_fee_income_matches_courses": "Egenandeler i regnskapet stemmer med kursene",
+    "termination_notice_period": "Oppsigelse med ett års varsel",
 }
 
 # Rules from the agreement linter land in fct_compliance as agreement_text__<rule>.

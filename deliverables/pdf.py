@@ -7,6 +7,7 @@ font or package.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import matplotlib
@@ -14,7 +15,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode
 from PIL import Image
 
-from deliverables.model import FOOTNOTES, Cell, Chart, Report, Table
+from deliverables.model import FOOTNOTES, Cell, Chart, Report, Table, text
 
 FONT = "DejaVu"
 BLUE = (0, 84, 110)
@@ -94,16 +95,88 @@ def _paragraph(pdf: _ReportPDF, text: str, size: float = 9, style: str = "") -> 
     pdf.ln(1)
 
 
+TABLE_FONT_SIZE = 7.5
+TABLE_PADDING = 1  # mm on each side of a cell's text
+
+
+def _column_widths(pdf: FPDF, table: Table) -> list[float]:
+    """Each column's width in mm, as fpdf2's table lays it out: `widths` are shares of the page."""
+    shares = table.widths or [1] * len(table.headers)
+    return [pdf.epw * share / sum(shares) for share in shares]
+
+
+# Where fpdf2 may break a line besides a space: a zero-width space (offered after each «_» of an
+# identifier too wide for its column, e.g. a rule id) and a soft hyphen (put into long headers).
+ZERO_WIDTH_SPACE = "\u200b"
+SOFT_HYPHEN = "\u00ad"
+_BREAKS = re.compile(f"[\\s{ZERO_WIDTH_SPACE}]+")
+
+
+def _fitted(pdf: FPDF, value: str, room: float) -> str:
+    """`value` with a break offered after each «_» of a word wider than `room` mm."""
+    return " ".join(
+        word.replace("_", "_" + ZERO_WIDTH_SPACE) if pdf.get_string_width(word) > room else word
+        for word in value.split(" ")
+    )
+
+
+def _pieces(pdf: FPDF, value: str) -> list[str]:
+    """The smallest pieces fpdf2 may put on a line of their own: the words, split at the offered
+    breaks, each part before a soft hyphen drawn with its hyphen."""
+    pieces = []
+    for word in _BREAKS.split(value):
+        parts = word.split(SOFT_HYPHEN)
+        pieces += [part + "-" for part in parts[:-1]] + parts[-1:]
+    return [piece for piece in pieces if piece]
+
+
+def _cell_texts(pdf: FPDF, table: Table) -> list[tuple[bool, list[str]]]:
+    """The text of every cell as drawn, header row first, each with whether it is the header."""
+    rooms = [width - 2 * TABLE_PADDING for width in _column_widths(pdf, table)]
+    drawn = []
+    for is_header, row in [(True, [text(h) for h in table.headers])] + [
+        (False, row) for row in table.rows
+    ]:
+        pdf.set_font(FONT, "B" if is_header else "", TABLE_FONT_SIZE)
+        drawn.append(
+            (
+                is_header,
+                [_fitted(pdf, cell_text(c), room) for c, room in zip(row, rooms, strict=True)],
+            )
+        )
+    return drawn
+
+
+def table_overflows(report: Report) -> list[str]:
+    """Every table cell of the report that cannot be drawn without breaking a word: a piece of
+    text (a word, or a part between offered breaks) wider than its column. fpdf2 would then
+    break it mid-word ("Utbetalin g") or clip it. Measured with the PDF's fonts, undrawn."""
+    pdf = _ReportPDF(report)
+    problems = []
+    for table in (t for section in report.sections for t in section.tables if t.rows):
+        rooms = [width - 2 * TABLE_PADDING for width in _column_widths(pdf, table)]
+        for is_header, row in _cell_texts(pdf, table):
+            pdf.set_font(FONT, "B" if is_header else "", TABLE_FONT_SIZE)
+            for column, (value, room) in enumerate(zip(row, rooms, strict=True)):
+                problems += [
+                    f"{table.key}: column {column + 1} ({table.headers[column]}) has "
+                    f"{room:.1f} mm, «{piece}» needs {pdf.get_string_width(piece):.1f} mm"
+                    for piece in _pieces(pdf, value)
+                    if pdf.get_string_width(piece) > room
+                ]
+    return problems
+
+
 def _table(pdf: _ReportPDF, table: Table) -> None:
     if table.caption:
         _heading(pdf, table.caption, size=10)
     if not table.rows:
         _paragraph(pdf, f"Ingen rader for {pdf.report.year}.", style="I")
         return
-    pdf.set_font(FONT, "", 7.5)
+    pdf.set_font(FONT, "", TABLE_FONT_SIZE)
     numeric = [any(row[i].numeric for row in table.rows) for i in range(len(table.headers))]
     with pdf.table(
-        col_widths=table.widths or None,
+        col_widths=_column_widths(pdf, table),
         text_align=["RIGHT" if n else "LEFT" for n in numeric],
         headings_style=FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=BLUE),
         cell_fill_color=(242, 247, 248),
@@ -111,16 +184,18 @@ def _table(pdf: _ReportPDF, table: Table) -> None:
         line_height=4.2,
         borders_layout="HORIZONTAL_LINES",
         first_row_as_headings=True,
-        padding=1,
+        padding=TABLE_PADDING,
     ) as pdf_table:
+        drawn = _cell_texts(pdf, table)
+        pdf.set_font(FONT, "", TABLE_FONT_SIZE)
         header = pdf_table.row()
-        for title in table.headers:
+        for title in drawn[0][1]:
             header.cell(title)
-        for row in table.rows:
+        for row, (_, values) in zip(table.rows, drawn[1:], strict=True):
             pdf_row = pdf_table.row()
-            for cell in row:
+            for cell, value in zip(row, values, strict=True):
                 style = FontFace(color=TONES[cell.tone]) if cell.tone in TONES else None
-                pdf_row.cell(cell_text(cell), style=style)
+                pdf_row.cell(value, style=style)
     pdf.ln(2)
 
 
@@ -218,4 +293,4 @@ def render(report: Report) -> bytes:
     return bytes(pdf.output())
 
 
-__all__ = ["render", "FOOTNOTES"]
+__all__ = ["render", "table_overflows", "FOOTNOTES"]

@@ -1,0 +1,100 @@
+"""PDF layout: no table cell breaks a word mid-word or is clipped, in any report `make run` writes.
+
+Widths are measured with fpdf2 and the PDF's own fonts (deliverables.pdf.table_overflows), the way
+the renderer lays the cells out; the check statuses are the code location's real check names."""
+
+from dataclasses import replace
+
+import pytest
+from pypdf import PdfReader
+
+from deliverables import annual_report, county_overview, pdf
+from deliverables.marts import read_marts
+from deliverables.model import Report, Section, Table, text
+from deliverables.quality import CheckStatus
+from orchestration.defs.reports.assets import ALL_CHECK_KEYS, REPORT_MARTS
+from tests.deliverables.conftest import YEAR
+
+CHECKS = [
+    CheckStatus(
+        name=key.name,
+        asset=key.asset_key.to_user_string(),
+        passed=True,
+        evaluated=12,
+        successful=12,
+    )
+    for key in sorted(ALL_CHECK_KEYS, key=lambda k: (k.asset_key.path, k.name))
+    if key.asset_key.to_user_string() in REPORT_MARTS
+]
+
+
+@pytest.fixture(scope="module")
+def reports(deliverables_warehouse) -> list[Report]:
+    data = read_marts(deliverables_warehouse, YEAR)
+    built = [
+        annual_report.build_region_report(data, region, checks=CHECKS, generated_at="01.01.2027")
+        for region in data.regions
+    ]
+    return built + [county_overview.build_overview(data, checks=CHECKS, generated_at="x")]
+
+
+def test_the_check_list_is_the_real_one():
+    assert len(CHECKS) > 50
+    assert max(len(c.name) for c in CHECKS) > 60  # dbt's test ids, the longest words drawn
+
+
+def test_no_table_cell_in_any_report_breaks_a_word(reports):
+    assert len(reports) == 6
+    problems = {report.subtitle: pdf.table_overflows(report) for report in reports}
+    assert problems == {report.subtitle: [] for report in reports}
+
+
+def _one_table_report(table: Table) -> Report:
+    return Report(
+        title="Test",
+        subtitle="Smal kolonne",
+        year=YEAR,
+        is_illustrative=False,
+        key_figures=[],
+        sections=[Section(title="Utbetalinger", tables=[table])],
+        generated_at="x",
+        credits="",
+    )
+
+
+def test_a_too_narrow_column_is_reported():
+    table = Table(
+        key="payouts",
+        headers=["Utbetaling", "Beløp (kr)"],
+        rows=[[text("januar"), text("128 672,50", marker="i")]],
+        widths=[0.4, 8],
+    )
+    problems = pdf.table_overflows(_one_table_report(table))
+    assert problems
+    assert "«Utbetaling» needs" in problems[0]
+    assert pdf.table_overflows(_one_table_report(replace(table, widths=[2, 8]))) == []
+
+
+def test_a_figure_and_its_marker_count_as_one_word():
+    table = Table(
+        key="money",
+        headers=["Part", "Beløp"],
+        rows=[[text("Buskerud"), text("128 672,50", marker="i")]],
+        widths=[8, 0.45],
+    )
+    problems = pdf.table_overflows(_one_table_report(table))
+    assert any("«672,50ⁱ»" in p for p in problems)
+
+
+def test_identifiers_break_at_underscores_and_read_whole(tmp_path):
+    """A rule id wider than its column gets break opportunities after each «_» (zero-width
+    spaces), so it wraps at them instead of mid-word; the PDF's text still holds the id."""
+    rule = "finance_fee_income_matches_courses"
+    table = Table(key="c", headers=["Krav", "Forklaring"], rows=[[text(rule), text("x")]])
+    table.widths = [1.5, 8]
+    report = _one_table_report(table)
+    assert pdf.table_overflows(report) == []
+    path = tmp_path / "ids.pdf"
+    path.write_bytes(pdf.render(report))
+    extracted = "".join(page.extract_text() for page in PdfReader(path).pages)
+    assert rule in extracted.replace(pdf.ZERO_WIDTH_SPACE, "").replace("\n", "")
