@@ -22,6 +22,7 @@ from ingestion import paths
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 DBT_DIR = paths.DBT_PROJECT_DIR
+PEAK = Path(__file__).with_name("peak.py")
 DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
 
 
@@ -37,22 +38,31 @@ class Measured:
 
 
 def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
-    """Run a command; wall time, and the peak RSS of it and every child it waited for."""
+    """Run a command; wall time, and the peak RSS of it and every child it waited for
+    (through bench/peak.py, so that this process's own peak does not count)."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    peak_read, peak_write = os.pipe()
     with log.open("ab") as err:
         err.write(f"\n$ {' '.join(cmd)}\n".encode())
         err.flush()
         started = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.PIPE, stderr=err, cwd=paths.PROJECT_ROOT
+            [PYTHON, str(PEAK), str(peak_write), *cmd],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            cwd=paths.PROJECT_ROOT,
+            pass_fds=(peak_write,),
         )
+        os.close(peak_write)
         stdout = proc.stdout.read().decode()
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc.wait()
         seconds = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    with os.fdopen(peak_read) as peak:
+        max_rss_kib = int(peak.read() or 0)
     with log.open("a") as fh:
         fh.write(stdout)
-    return Measured(seconds, usage.ru_maxrss * 1024, proc.returncode, stdout)
+    return Measured(seconds, max_rss_kib * 1024, proc.returncode, stdout)
 
 
 @dataclass
