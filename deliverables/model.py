@@ -15,10 +15,13 @@ from typing import Any
 from deliverables import formatting
 from deliverables.standing import banners as standing_banners
 
-# Footnote markers. A suppressed or missing cell prints "–" with one of the first two; a figure
-# that rests on something weaker than measured data carries the marker of its standing.
+# Footnote markers. A cell with no figure prints "–" with one of the first three, which keep
+# apart hidden for privacy, missing data and not measurable yet; a figure that rests on something
+# weaker than measured data carries the marker of its standing.
 SUPPRESSED = "p"
 MISSING = "m"
+NOT_YET = "e"
+DASH_MARKERS = (SUPPRESSED, MISSING, NOT_YET)
 SYNTHETIC = "s"
 ILLUSTRATIVE = "i"
 ASSUMED = "a"
@@ -35,6 +38,10 @@ FOOTNOTES: dict[str, str] = {
     ),
     MISSING: (
         "Mangler: tallet finnes ikke i datavarehuset (ingen data, eller satsen er ikke avtalt)."
+    ),
+    NOT_YET: (
+        "Ikke målbart ennå: ingen i grunnlaget for andelen, for eksempel ingen bedrifter gamle "
+        "nok til å måle overlevelse etter 1 eller 3 år. Tallet er ikke skjult og mangler ikke."
     ),
     SYNTHETIC: (
         "Syntetisk: tallet bygger på syntetiske data, laget for demonstrasjon. Det er verken "
@@ -94,13 +101,17 @@ def figure(
     kind: str,
     *,
     suppressed: bool = False,
+    not_yet: bool = False,
     source: Source | None = None,
     standing: str | None = None,
 ) -> Cell:
     """A number from a mart, formatted the Norwegian way, marked with what it rests on
-    (`standing`, the row's data_standing); None prints '–' with its footnote."""
+    (`standing`, the row's data_standing); None prints '–' with its footnote: hidden for
+    privacy (`suppressed`), not measurable yet (`not_yet`, a share of nobody) or missing."""
     if suppressed:
         return Cell(formatting.SUPPRESSED, numeric=True, marker=SUPPRESSED, source=source)
+    if value is None and not_yet:
+        return Cell(formatting.MISSING, numeric=True, marker=NOT_YET, source=source)
     if value is None:
         return Cell(formatting.MISSING, numeric=True, marker=MISSING, source=source)
     marker = standing_marker(standing)
@@ -172,7 +183,8 @@ class Report:
         return [m for m in FOOTNOTES if m in used]
 
     def footnotes(self) -> list[tuple[str, str]]:
-        return [(m, FOOTNOTES[m]) for m in self.markers()]
+        """(marker, note); the note of a marker that stands beside '–' begins with the dash."""
+        return [(m, ("– " if m in DASH_MARKERS else "") + FOOTNOTES[m]) for m in self.markers()]
 
 
 CREDITS = (

@@ -22,7 +22,7 @@ BLUE = (0, 84, 110)
 ORANGE = (224, 123, 0)
 TONES = {"ok": (46, 107, 18), "fail": (164, 22, 26), "warn": (160, 90, 0)}
 # Superscript letters for the footnote markers (all in DejaVu Sans).
-SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
+SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "e": "ᵉ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
 # The standing banner: a strip across the top of every page, above the top margin.
 BANNER_HEIGHT = 8
 BANNER_FILL = (255, 213, 79)
@@ -278,8 +278,7 @@ def render(report: Report) -> bytes:
     if footnotes:
         pdf.ln(3)
         for marker, note in footnotes:
-            dash = "– " if marker in ("p", "m") else ""
-            _paragraph(pdf, f"{SUPERSCRIPT[marker]} {dash}{note}", size=8)
+            _paragraph(pdf, f"{SUPERSCRIPT[marker]} {note}", size=8)
     pdf.ln(3)
     pdf.set_draw_color(180, 180, 180)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())

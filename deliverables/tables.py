@@ -13,7 +13,8 @@ from deliverables.standing import population_source
 
 
 def kpi_cell(row: Row | None, column: str, kind: str, mart: str, where: dict[str, Any]) -> Cell:
-    """A KPI from a region or municipality row, '–' with its footnote when suppressed or absent."""
+    """A KPI from a region or municipality row, '–' with its footnote when suppressed, not
+    measurable yet (a share whose n is 0) or absent."""
     source = Source(mart, column, tuple(where.items()))
     if row is None:
         return figure(None, kind, source=None)
@@ -21,6 +22,7 @@ def kpi_cell(row: Row | None, column: str, kind: str, mart: str, where: dict[str
         row.get(column),
         kind,
         suppressed=bool(row.get(f"{column}_suppressed")),
+        not_yet=row.get(f"{column}_n") == 0,
         source=source,
         standing=row.get("data_standing"),
     )

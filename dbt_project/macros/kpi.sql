@@ -121,15 +121,18 @@
 
 {#- Output columns for a share KPI: <name> (0-1), <name>_n and <name>_suppressed. The share is
     hidden when n is below the threshold or hidden, or the numerator is hidden: with n shown,
-    share x n gives the numerator, and with the numerator shown, numerator / share gives n. -#}
+    share x n gives the numerator, and with the numerator shown, numerator / share gives n.
+    A share of nobody (n = 0) is not hidden but not measurable yet: null, n 0, not suppressed
+    (e.g. survival before any business is a year old). -#}
 {% macro kpi_share(name, numerator, denominator) -%}
     {%- set flag -%}
-        ({{ denominator }} < {{ var('suppression_threshold') }} or {{ hidden_flag(numerator) }}
-            or {{ hidden_flag(denominator) }})
+        ({{ denominator }} > 0
+            and ({{ denominator }} < {{ var('suppression_threshold') }}
+                or {{ hidden_flag(numerator) }} or {{ hidden_flag(denominator) }}))
     {%- endset -%}
     cast(
         case
-            when not {{ flag }}
+            when {{ denominator }} > 0 and not {{ flag }}
                 then round(cast({{ numerator }} as decimal(18, 4)) / {{ denominator }}, 4)
         end as decimal(9, 4)
     ) as {{ name }},

@@ -128,6 +128,32 @@ def test_suppressed_cell_shows_dash_with_footnote(rendered):
     assert "Skjult (prikket) av personvernhensyn" in html
 
 
+def test_a_share_of_nobody_is_not_measurable_yet_rather_than_hidden(rendered):
+    """Survival after 1 year of the 2026 businesses has n = 0 at the sample's date: it was
+    printed '–ᵖ', hidden for privacy. It is '–ᵉ', not measurable yet, with its own footnote."""
+    html = (rendered["folder"] / f"arsrapport_ringeriksregionen_{YEAR}.html").read_text(
+        encoding="utf-8"
+    )
+    with duckdb.connect(str(rendered["db"]), read_only=True) as con:
+        row = con.execute(
+            "select survival_1y_share, survival_1y_share_n, survival_1y_share_suppressed "
+            "from marts.fct_region_kpis where region_id = 'ringeriksregionen' and year = ?",
+            [YEAR],
+        ).fetchone()
+        flagged_with_n_zero = con.execute(
+            "select count(*) from marts.fct_municipality_kpis "
+            "where survival_1y_share_n = 0 and survival_1y_share_suppressed"
+        ).fetchone()[0]
+    assert row == (None, 0, False)
+    assert flagged_with_n_zero == 0
+    source = f"fct_region_kpis:survival_1y_share:region_id=ringeriksregionen;year={YEAR}"
+    assert f'data-source="{source}">–<sup class="fn">e</sup>' in html
+    assert "– Ikke målbart ennå" in html
+    assert f'data-source="{source}">–<sup class="fn">p</sup>' not in html
+    pdf = PdfReader(rendered["folder"] / f"arsrapport_ringeriksregionen_{YEAR}.pdf")
+    assert "Ikke målbart ennå" in "\n".join(page.extract_text() for page in pdf.pages)
+
+
 def test_plan_review_xlsx_equals_fct_plan_vs_actual(rendered):
     sheet = openpyxl.load_workbook(rendered["plan"].path)["Mål"]
     with duckdb.connect(str(rendered["db"]), read_only=True) as con:
