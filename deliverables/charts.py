@@ -22,7 +22,7 @@ DPI = 150
 
 
 def _axis_number(value: float, _pos: int) -> str:
-    return formatting.decimal1(Decimal(str(round(value, 2)))).replace(",0", "")
+    return formatting.axis_number(value)
 
 
 def _png(fig: plt.Figure) -> bytes:
@@ -78,7 +78,7 @@ def horizontal_bars(
     reference_label: str = "",
 ) -> bytes:
     """One horizontal bar per label, value printed at its end; None prints '–' and no bar."""
-    fmt = formatting.share if kind == "share" else formatting.decimal1
+    fmt = formatting.share if kind == "share" else formatting.decimal
     height = max(1.6, 0.32 * len(labels) + 0.8)
     fig, ax = plt.subplots(figsize=(7.0, height))
     positions = list(range(len(labels)))[::-1]

@@ -1,11 +1,15 @@
 """Norwegian (bokmål) number and money formats, through Babel's CLDR data.
 
-Formatting only: every value comes from a mart as dbt computed it. Shares keep all four decimals
-of the mart (0.8409 -> '84,09 %'), so a reader can trace a printed figure back to the mart exactly.
+Formatting only: every value comes from a mart as dbt computed it, and prints with every decimal
+its column holds: shares all four (0.8409 -> '84,09 %', 0.4960 -> '49,60 %'), a decimal(9,2)
+both (2.90 -> '2,90'). A reader can trace a printed figure back to the mart exactly, and a
+column prints alike down its rows.
 Digit groups are separated by a plain space, as Språkrådet writes them ('257 345,00'); reports
-keep numeric cells on one line with CSS/PDF layout instead of a no-break space.
+keep numeric cells on one line with CSS/PDF layout, and a number inside a sentence whole with
+`keep_numbers_whole`.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,6 +21,17 @@ MISSING = "–"
 
 # CLDR's nb separators are U+00A0 (group) and U+2212 (minus) in some versions; print ASCII.
 _NORMALISE = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2212": "-"})
+
+
+NO_BREAK_SPACE = "\u00a0"
+# The space between two digit groups: after a digit, before exactly three digits.
+_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def keep_numbers_whole(text: str) -> str:
+    """Prose with its numbers unbreakable: the space inside '257 345,00' or '46 790' becomes a
+    no-break space, so a line never ends between '257' and '345,00'."""
+    return _GROUP_SPACE.sub(NO_BREAK_SPACE, text)
 
 
 def _fmt(value: int | Decimal, pattern: str) -> str:
@@ -42,11 +57,18 @@ def rate(value: Decimal | None) -> str:
     return _fmt(value, "#,##0.00")
 
 
-def decimal1(value: Decimal | None) -> str:
-    """One or two decimals as the mart holds them: 21.6 -> '21,6', 4.67 -> '4,67'."""
+def decimal(value: Decimal | int | None) -> str:
+    """With the decimals the mart's column holds, so a column prints alike: a decimal(9,2) prints
+    2.90 -> '2,90' beside 5.71 -> '5,71', a decimal(9,1) 33.3 -> '33,3'."""
     if value is None:
         return MISSING
-    return _fmt(value, "#,##0.0#")
+    places = -value.as_tuple().exponent if isinstance(value, Decimal) else 0
+    return _fmt(value, "#,##0" + ("." + "0" * places if places > 0 else ""))
+
+
+def axis_number(value: float) -> str:
+    """A chart's axis tick (not a figure): up to two decimals, none trailing: 2.5 -> '2,5'."""
+    return _fmt(Decimal(str(round(value, 2))), "#,##0.##")
 
 
 def decimal2(value: Decimal | None) -> str:
@@ -56,10 +78,10 @@ def decimal2(value: Decimal | None) -> str:
 
 
 def share(value: Decimal | None) -> str:
-    """0.4960 -> '49,6 %', 0.8409 -> '84,09 %' (no rounding of a decimal(9,4) share)."""
+    """0.4960 -> '49,60 %', 0.8409 -> '84,09 %': a decimal(9,4) share, all its digits."""
     if value is None:
         return MISSING
-    return format_percent(value, format="#,##0.0# %", locale=LOCALE).translate(_NORMALISE)
+    return format_percent(value, format="#,##0.00 %", locale=LOCALE).translate(_NORMALISE)
 
 
 def date_no(value: date | datetime | None) -> str:

@@ -6,6 +6,7 @@ import base64
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from deliverables.formatting import keep_numbers_whole
 from deliverables.model import FOOTNOTES, Report
 
 
@@ -17,6 +18,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["whole_numbers"] = keep_numbers_whole
     env.filters["data_uri"] = lambda png: "data:image/png;base64," + base64.b64encode(png).decode()
     return env
 

@@ -58,7 +58,7 @@ FORMATTERS = {
     "int": formatting.integer,
     "nok": formatting.nok,
     "rate": formatting.rate,
-    "dec": formatting.decimal1,
+    "dec": formatting.decimal,
     "dec2": formatting.decimal2,
     "share": formatting.share,
     "date": formatting.date_no,

@@ -15,6 +15,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableCellFillMode
 from PIL import Image
 
+from deliverables.formatting import keep_numbers_whole
 from deliverables.model import FOOTNOTES, Cell, Chart, Report, Table, text
 
 FONT = "DejaVu"
@@ -91,7 +92,7 @@ def _heading(pdf: _ReportPDF, title: str, size: int = 13) -> None:
 
 def _paragraph(pdf: _ReportPDF, text: str, size: float = 9, style: str = "") -> None:
     pdf.set_font(FONT, style, size)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, keep_numbers_whole(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
 
 
@@ -109,7 +110,7 @@ def _column_widths(pdf: FPDF, table: Table) -> list[float]:
 # identifier too wide for its column, e.g. a rule id) and a soft hyphen (put into long headers).
 ZERO_WIDTH_SPACE = "\u200b"
 SOFT_HYPHEN = "\u00ad"
-_BREAKS = re.compile(f"[\\s{ZERO_WIDTH_SPACE}]+")
+_BREAKS = re.compile(f"[ \\t\\n{ZERO_WIDTH_SPACE}]+")  # not the no-break space
 
 
 def _fitted(pdf: FPDF, value: str, room: float) -> str:
@@ -120,9 +121,12 @@ def _fitted(pdf: FPDF, value: str, room: float) -> str:
     )
 
 
-def _pieces(pdf: FPDF, value: str) -> list[str]:
+def _pieces(pdf: FPDF, value: str, numeric: bool = False) -> list[str]:
     """The smallest pieces fpdf2 may put on a line of their own: the words, split at the offered
-    breaks, each part before a soft hyphen drawn with its hyphen."""
+    breaks, each part before a soft hyphen drawn with its hyphen. A figure is one piece: it
+    must never wrap."""
+    if numeric:
+        return [value]
     pieces = []
     for word in _BREAKS.split(value):
         parts = word.split(SOFT_HYPHEN)
@@ -130,8 +134,9 @@ def _pieces(pdf: FPDF, value: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-def _cell_texts(pdf: FPDF, table: Table) -> list[tuple[bool, list[str]]]:
-    """The text of every cell as drawn, header row first, each with whether it is the header."""
+def _cell_texts(pdf: FPDF, table: Table) -> list[tuple[bool, list[tuple[bool, str]]]]:
+    """Every cell as drawn, header row first: (is the header row, [(is a figure, text)]). The
+    numbers in a text cell are kept whole; a figure is drawn as it is."""
     rooms = [width - 2 * TABLE_PADDING for width in _column_widths(pdf, table)]
     drawn = []
     for is_header, row in [(True, [text(h) for h in table.headers])] + [
@@ -141,10 +146,17 @@ def _cell_texts(pdf: FPDF, table: Table) -> list[tuple[bool, list[str]]]:
         drawn.append(
             (
                 is_header,
-                [_fitted(pdf, cell_text(c), room) for c, room in zip(row, rooms, strict=True)],
+                [
+                    (c.numeric, cell_text(c) if c.numeric else _fitted(pdf, _prose(c), room))
+                    for c, room in zip(row, rooms, strict=True)
+                ],
             )
         )
     return drawn
+
+
+def _prose(cell: Cell) -> str:
+    return keep_numbers_whole(cell_text(cell))
 
 
 def table_overflows(report: Report) -> list[str]:
@@ -157,11 +169,11 @@ def table_overflows(report: Report) -> list[str]:
         rooms = [width - 2 * TABLE_PADDING for width in _column_widths(pdf, table)]
         for is_header, row in _cell_texts(pdf, table):
             pdf.set_font(FONT, "B" if is_header else "", TABLE_FONT_SIZE)
-            for column, (value, room) in enumerate(zip(row, rooms, strict=True)):
+            for column, ((numeric, value), room) in enumerate(zip(row, rooms, strict=True)):
                 problems += [
                     f"{table.key}: column {column + 1} ({table.headers[column]}) has "
                     f"{room:.1f} mm, «{piece}» needs {pdf.get_string_width(piece):.1f} mm"
-                    for piece in _pieces(pdf, value)
+                    for piece in _pieces(pdf, value, numeric)
                     if pdf.get_string_width(piece) > room
                 ]
     return problems
@@ -189,11 +201,11 @@ def _table(pdf: _ReportPDF, table: Table) -> None:
         drawn = _cell_texts(pdf, table)
         pdf.set_font(FONT, "", TABLE_FONT_SIZE)
         header = pdf_table.row()
-        for title in drawn[0][1]:
+        for _, title in drawn[0][1]:
             header.cell(title)
         for row, (_, values) in zip(table.rows, drawn[1:], strict=True):
             pdf_row = pdf_table.row()
-            for cell, value in zip(row, values, strict=True):
+            for cell, (_, value) in zip(row, values, strict=True):
                 style = FontFace(color=TONES[cell.tone]) if cell.tone in TONES else None
                 pdf_row.cell(value, style=style)
     pdf.ln(2)

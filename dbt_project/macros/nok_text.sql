@@ -6,3 +6,8 @@
     || replace(format('{:,}', cast(trunc(abs({{ expr }})) as bigint)), ',', ' ')
     || ',' || right(cast(cast(abs({{ expr }}) as decimal(18, 2)) as varchar), 2)
 {%- endmacro %}
+
+{#- A whole number as Norwegian text for an explanation: 46790 -> '46 790', -22 -> '-22'. -#}
+{% macro int_text(expr) -%}
+    replace(format('{:,}', cast({{ expr }} as bigint)), ',', ' ')
+{%- endmacro %}

@@ -4,13 +4,15 @@ Widths are measured with fpdf2 and the PDF's own fonts (deliverables.pdf.table_o
 the renderer lays the cells out; the check statuses are the code location's real check names."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
 
 from deliverables import annual_report, county_overview, pdf
+from deliverables.formatting import NO_BREAK_SPACE
 from deliverables.marts import read_marts
-from deliverables.model import Report, Section, Table, text
+from deliverables.model import Report, Section, Table, figure, text
 from deliverables.quality import CheckStatus
 from orchestration.defs.reports.assets import ALL_CHECK_KEYS, REPORT_MARTS
 from tests.deliverables.conftest import YEAR
@@ -79,11 +81,41 @@ def test_a_figure_and_its_marker_count_as_one_word():
     table = Table(
         key="money",
         headers=["Part", "Beløp"],
-        rows=[[text("Buskerud"), text("128 672,50", marker="i")]],
+        rows=[[text("Buskerud"), figure(Decimal("128672.50"), "nok", standing="illustrative")]],
         widths=[8, 0.45],
     )
     problems = pdf.table_overflows(_one_table_report(table))
-    assert any("«672,50ⁱ»" in p for p in problems)
+    assert any("«128 672,50ⁱ»" in p for p in problems)
+
+
+def test_an_amount_in_a_sentence_is_one_word():
+    table = Table(
+        key="findings",
+        headers=["Krav", "Forklaring"],
+        rows=[[text("x"), text("Forskjellen er 128 672,50 kr i året.")]],
+        widths=[8, 0.45],
+    )
+    problems = pdf.table_overflows(_one_table_report(table))
+    assert any(f"«128{NO_BREAK_SPACE}672,50»" in p for p in problems)
+
+
+def test_an_amount_in_a_sentence_never_ends_a_line_between_its_digit_groups(tmp_path):
+    """Wherever a line ends, in a table cell or a paragraph, 128 672,50 and 46 790 stay whole."""
+    for words in range(0, 40, 3):
+        sentence = "ord " * words + "Forskjellen er 128 672,50 kr, for 46 790 innbyggere."
+        table = Table(key="f", headers=["Krav", "Forklaring"], rows=[[text("x"), text(sentence)]])
+        table.widths = [6, 2]
+        report = _one_table_report(table)
+        report.sections[0].notes.append(sentence)
+        path = tmp_path / f"prose{words}.pdf"
+        path.write_bytes(pdf.render(report))
+        lines = [
+            " ".join(line.split())  # the spaces of justified text, no-break ones too
+            for page in PdfReader(path).pages
+            for line in page.extract_text().splitlines()
+        ]
+        for amount in ("128 672,50", "46 790"):
+            assert sum(amount in line for line in lines) == 2, (words, amount, lines)
 
 
 def test_identifiers_break_at_underscores_and_read_whole(tmp_path):

@@ -40,7 +40,7 @@ def test_stated_population_cannot_be_verified_against_synthetic_ssb(sample_wareh
             AGREEMENT,
             "unverified",
             "33",
-            "Avtalen oppgir 46790 innbyggere for 3305,3310,3318; SSB har 46790 i 2025K1. "
+            "Avtalen oppgir 46 790 innbyggere for 3305, 3310, 3318; SSB har 46 790 i 2025K1. "
             "SSB-tallene er syntetiske, så avtalens tall er ikke kontrollert mot SSB.",
         )
     ]

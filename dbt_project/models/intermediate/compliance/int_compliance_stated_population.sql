@@ -32,9 +32,10 @@ stated_population as (
             when population_bases.population = agreements.stated_basis_population then 'pass'
             else 'fail'
         end as result,
-        'Avtalen oppgir ' || agreements.stated_basis_population || ' innbyggere for '
-        || population_bases.basis_municipality_codes || '; SSB har '
-        || coalesce(cast(population_bases.population as varchar), 'ingen tall') || ' i '
+        'Avtalen oppgir ' || {{ int_text('agreements.stated_basis_population') }}
+        || ' innbyggere for ' || replace(population_bases.basis_municipality_codes, ',', ', ')
+        || '; SSB har '
+        || coalesce({{ int_text('population_bases.population') }}, 'ingen tall') || ' i '
         || agreements.population_period || '.'
         || case
             when population_bases.data_standing = 'synthetic'
@@ -43,18 +44,12 @@ stated_population as (
             when population_bases.population <> agreements.stated_basis_population
                 then
                     ' Forskjellen er '
-                    || (population_bases.population - agreements.stated_basis_population)
+                    || {{ int_text('population_bases.population - agreements.stated_basis_population') }}
                     || ' innbyggere, '
-                    || replace(
-                        cast(
-                            cast(
-                                (population_bases.population - agreements.stated_basis_population)
-                                * county_funders.rate_nok_per_inhabitant as decimal(18, 2)
-                            ) as varchar
-                        ),
-                        '.',
-                        ','
-                    )
+                    || {{ nok_text(
+                        'cast((population_bases.population - agreements.stated_basis_population)'
+                        ~ ' * county_funders.rate_nok_per_inhabitant as decimal(18, 2))'
+                    ) }}
                     || ' kr i året med fylkets sats. Avtalens tall gjelder til partene endrer '
                     || 'avtalen.'
             else ''
