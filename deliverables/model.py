@@ -126,6 +126,8 @@ class Table:
     # Relative column widths for the PDF; None means equal widths.
     widths: list[float] | None = None
     caption: str = ""
+    # A long reference list (every check by id) the HTML shows and the PDF leaves out.
+    html_only: bool = False
 
     def markers(self) -> set[str]:
         return {cell.marker for row in self.rows for cell in row if cell.marker}

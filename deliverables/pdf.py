@@ -165,7 +165,9 @@ def table_overflows(report: Report) -> list[str]:
     break it mid-word ("Utbetalin g") or clip it. Measured with the PDF's fonts, undrawn."""
     pdf = _ReportPDF(report)
     problems = []
-    for table in (t for section in report.sections for t in section.tables if t.rows):
+    for table in (
+        t for section in report.sections for t in section.tables if t.rows and not t.html_only
+    ):
         rooms = [width - 2 * TABLE_PADDING for width in _column_widths(pdf, table)]
         for is_header, row in _cell_texts(pdf, table):
             pdf.set_font(FONT, "B" if is_header else "", TABLE_FONT_SIZE)
@@ -281,7 +283,8 @@ def render(report: Report) -> bytes:
         if section.intro:
             _paragraph(pdf, section.intro)
         for table in section.tables:
-            _table(pdf, table)
+            if not table.html_only:
+                _table(pdf, table)
         for chart in section.charts:
             _chart(pdf, chart)
         for note in section.notes:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deliverables.model import Section, Table, text
+from deliverables.formatting import integer
+from deliverables.model import Cell, Section, Table, figure, text
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,61 @@ def _count(check: CheckStatus) -> str:
     return f"{check.successful} av {check.evaluated}"
 
 
+# The tables a report's checks guard, as a reader knows them.
+TABLE_LABELS = {
+    "dim_region": "Regioner",
+    "dim_municipality": "Kommuner",
+    "fct_funding": "Finansiering",
+    "fct_payouts": "Utbetalinger",
+    "fct_region_kpis": "Nøkkeltall per region",
+    "fct_municipality_kpis": "Nøkkeltall per kommune",
+    "fct_survey_results": "Brukerundersøkelsen",
+    "fct_plan_vs_actual": "Aktivitetsplan mot resultat",
+    "fct_compliance": "Avtalekrav",
+}
+
+
+def _table_label(asset: str) -> str:
+    name = asset.rsplit("/", 1)[-1]
+    return TABLE_LABELS.get(name, name)
+
+
+def _summary_rows(checks: list[CheckStatus]) -> list[list[Cell]]:
+    """One row per checked table: its checks, how many passed, failed and did not run."""
+    by_table: dict[str, list[CheckStatus]] = {}
+    for check in checks:
+        by_table.setdefault(check.asset, []).append(check)
+    rows = []
+    for asset, own in sorted(by_table.items(), key=lambda item: _table_label(item[0])):
+        passed = sum(1 for c in own if c.passed)
+        failed = sum(1 for c in own if c.passed is False)
+        not_run = sum(1 for c in own if c.passed is None)
+        rows.append(
+            [
+                text(_table_label(asset)),
+                figure(len(own), "int"),
+                figure(passed, "int"),
+                Cell(integer(failed), numeric=True, tone="fail" if failed else ""),
+                Cell(integer(not_run), numeric=True, tone="warn" if not_run else ""),
+            ]
+        )
+    return rows
+
+
+def _check_rows(checks: list[CheckStatus]) -> list[list[Cell]]:
+    return [
+        [text(c.name), text(_table_label(c.asset)), _result(c), text(_count(c))]
+        for c in sorted(checks, key=lambda c: (not c.name.startswith("gx_"), c.asset, c.name))
+    ]
+
+
+CHECK_HEADERS = ["Kontroll", "Tabell", "Resultat", "Forventninger bestått"]
+CHECK_WIDTHS = [3, 2, 1.2, 1.6]
+
+
 def quality_section(checks: list[CheckStatus] | None) -> Section:
+    """A short summary per table; the checks that did not pass by name; the full list of
+    checks (dbt test ids, GX suites) in the HTML only, where a reader can search it."""
     section = Section(
         title="Datakvalitet",
         intro=(
@@ -45,18 +100,37 @@ def quality_section(checks: list[CheckStatus] | None) -> Section:
         )
         return section
     passed = sum(1 for c in checks if c.passed)
-    section.notes.append(f"{passed} av {len(checks)} kontroller bestått.")
+    section.notes.append(
+        f"{passed} av {len(checks)} kontroller bestått. Hele listen, med hver kontrolls navn, "
+        "står i HTML-utgaven av rapporten."
+    )
     section.tables.append(
         Table(
             key="quality",
-            headers=["Kontroll", "Tabell", "Resultat", "Forventninger bestått"],
-            rows=[
-                [text(c.name), text(c.asset), _result(c), text(_count(c))]
-                for c in sorted(
-                    checks, key=lambda c: (not c.name.startswith("gx_"), c.asset, c.name)
-                )
-            ],
-            widths=[3, 2, 1.2, 1.6],
+            headers=["Tabell", "Kontroller", "Bestått", "Feilet", "Ikke kjørt"],
+            rows=_summary_rows(checks),
+            widths=[3, 1.2, 1.2, 1.2, 1.2],
+        )
+    )
+    not_passed = [c for c in checks if not c.passed]
+    if not_passed:
+        section.tables.append(
+            Table(
+                key="quality_not_passed",
+                headers=CHECK_HEADERS,
+                rows=_check_rows(not_passed),
+                widths=CHECK_WIDTHS,
+                caption="Kontroller som ikke har bestått",
+            )
+        )
+    section.tables.append(
+        Table(
+            key="quality_all",
+            headers=CHECK_HEADERS,
+            rows=_check_rows(checks),
+            widths=CHECK_WIDTHS,
+            caption="Alle kontroller",
+            html_only=True,
         )
     )
     return section

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from deliverables import annual_report, county_overview, pdf
+from deliverables import annual_report, county_overview, html, pdf
 from deliverables.formatting import NO_BREAK_SPACE
 from deliverables.marts import read_marts
 from deliverables.model import Report, Section, Table, figure, text
@@ -130,3 +130,24 @@ def test_identifiers_break_at_underscores_and_read_whole(tmp_path):
     path.write_bytes(pdf.render(report))
     extracted = "".join(page.extract_text() for page in PdfReader(path).pages)
     assert rule in extracted.replace(pdf.ZERO_WIDTH_SPACE, "").replace("\n", "")
+
+
+def test_the_pdf_summarises_the_checks_and_the_html_lists_every_one(
+    deliverables_warehouse, tmp_path
+):
+    """The annual report's PDF had 2,5 pages of dbt test ids; it has a table per checked table,
+    the checks that did not pass by name, and the HTML keeps the full list."""
+    data = read_marts(deliverables_warehouse, YEAR)
+    failing = replace(CHECKS[-1], passed=False, successful=11)
+    report = annual_report.build_region_report(
+        data, data.regions[0], checks=[*CHECKS[:-1], failing], generated_at="x"
+    )
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf.render(report))
+    pdf_text = "".join(page.extract_text() for page in PdfReader(path).pages)
+    pdf_text = pdf_text.replace(pdf.ZERO_WIDTH_SPACE, "").replace("\n", "")
+    named = [c.name for c in CHECKS if c.name in pdf_text]
+    assert named == [failing.name]
+    assert "Nøkkeltall per region" in pdf_text and "Kontroller som ikke har bestått" in pdf_text
+    page = html.render(report)
+    assert all(f">{c.name}<" in page for c in CHECKS)
