@@ -22,6 +22,8 @@ SUPPRESSED = "p"
 MISSING = "m"
 NOT_YET = "e"
 DASH_MARKERS = (SUPPRESSED, MISSING, NOT_YET)
+# A sum of the parts that are known, printed with PARTIAL beside its standing's marker ("di").
+PARTIAL = "d"
 SYNTHETIC = "s"
 ILLUSTRATIVE = "i"
 ASSUMED = "a"
@@ -38,6 +40,10 @@ FOOTNOTES: dict[str, str] = {
     ),
     MISSING: (
         "Mangler: tallet finnes ikke i datavarehuset (ingen data, eller satsen er ikke avtalt)."
+    ),
+    PARTIAL: (
+        "Delsum: bare de kjente delene er regnet med. Det som mangler, for eksempel en part uten "
+        "avtalt sats, er ikke med, og hele summen er ikke kjent ennå."
     ),
     NOT_YET: (
         "Ikke målbart ennå: ingen i grunnlaget for andelen, for eksempel ingen bedrifter gamle "
@@ -82,7 +88,7 @@ class Source:
 class Cell:
     text: str
     numeric: bool = False
-    marker: str = ""
+    marker: str = ""  # footnote markers, one letter each: "p", or "di" for two
     source: Source | None = None
     tone: str = ""  # "ok", "warn" or "fail": colours a status cell
 
@@ -130,7 +136,7 @@ class Table:
     html_only: bool = False
 
     def markers(self) -> set[str]:
-        return {cell.marker for row in self.rows for cell in row if cell.marker}
+        return {marker for row in self.rows for cell in row for marker in cell.marker}
 
 
 @dataclass(frozen=True)
@@ -176,7 +182,7 @@ class Report:
         return standing_banners(self.standings)
 
     def markers(self) -> list[str]:
-        used = {kf.cell.marker for kf in self.key_figures if kf.cell.marker}
+        used = {marker for kf in self.key_figures for marker in kf.cell.marker}
         for section in self.sections:
             for table in section.tables:
                 used |= table.markers()

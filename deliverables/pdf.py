@@ -23,7 +23,7 @@ BLUE = (0, 84, 110)
 ORANGE = (224, 123, 0)
 TONES = {"ok": (46, 107, 18), "fail": (164, 22, 26), "warn": (160, 90, 0)}
 # Superscript letters for the footnote markers (all in DejaVu Sans).
-SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "e": "ᵉ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
+SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "e": "ᵉ", "d": "ᵈ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
 # The standing banner: a strip across the top of every page, above the top margin.
 BANNER_HEIGHT = 8
 BANNER_FILL = (255, 213, 79)
@@ -72,7 +72,7 @@ class _ReportPDF(FPDF):
 
 
 def cell_text(cell: Cell) -> str:
-    return cell.text + SUPERSCRIPT.get(cell.marker, "")
+    return cell.text + "".join(SUPERSCRIPT[marker] for marker in cell.marker)
 
 
 def _heading(pdf: _ReportPDF, title: str, size: int = 13) -> None:

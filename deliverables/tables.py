@@ -8,16 +8,37 @@ from typing import Any
 
 from deliverables import labels
 from deliverables.marts import Row
-from deliverables.model import Cell, Source, Table, figure, text
+from deliverables.model import (
+    FORMATTERS,
+    PARTIAL,
+    Cell,
+    Source,
+    Table,
+    figure,
+    standing_marker,
+    text,
+)
 from deliverables.standing import population_source
+
+# A total that is unknown while a part is missing -> the column with the sum of its known parts.
+KNOWN_PARTS = {"funding_total_nok": "funding_known_nok"}
 
 
 def kpi_cell(row: Row | None, column: str, kind: str, mart: str, where: dict[str, Any]) -> Cell:
     """A KPI from a region or municipality row, '–' with its footnote when suppressed, not
-    measurable yet (a share whose n is 0) or absent."""
+    measurable yet (a share whose n is 0) or absent. A total with a part missing (the funding
+    while a party has no rate) shows its known part, marked as a partial sum, not '–'."""
     source = Source(mart, column, tuple(where.items()))
     if row is None:
         return figure(None, kind, source=None)
+    known = row.get(KNOWN_PARTS.get(column, ""))
+    if row.get(column) is None and known is not None:
+        return Cell(
+            FORMATTERS[kind](known),
+            numeric=True,
+            marker=PARTIAL + standing_marker(row.get("data_standing")),
+            source=Source(mart, KNOWN_PARTS[column], tuple(where.items())),
+        )
     return figure(
         row.get(column),
         kind,

@@ -154,6 +154,34 @@ def test_a_share_of_nobody_is_not_measurable_yet_rather_than_hidden(rendered):
     assert "Ikke målbart ennå" in "\n".join(page.extract_text() for page in pdf.pages)
 
 
+def test_known_funding_is_shown_with_the_missing_parts_marked(rendered):
+    """The municipalities' rates are blank, so the region's total is unknown; the county's
+    257 345,00 is known. The key figure and the county overview's Økonomi row showed '–ᵐ'."""
+    where = f"region_id=ringeriksregionen;year={YEAR}"
+    for name in (f"arsrapport_ringeriksregionen_{YEAR}.html", f"fellesrapport_{YEAR}.html"):
+        page = (rendered["folder"] / name).read_text(encoding="utf-8")
+        cells = dict(sourced_cells(page).cells)
+        assert cells[f"fct_region_kpis:funding_known_nok:{where}"] == "257 345,00", name
+        # partial, and synthetic like the rest of the row
+        assert f'funding_known_nok:{where}">257 345,00<sup class="fn">ds</sup>' in page
+        assert f"fct_region_kpis:funding_total_nok:{where}" not in cells, name
+        assert "– Delsum: bare de kjente delene" not in page  # no dash: a figure is shown
+        assert "Delsum: bare de kjente delene er regnet med" in page
+
+
+def test_fee_income_is_one_figure_from_the_accounts_and_the_difference_a_finding(rendered):
+    """42 500,00 from the courses and 30 900,00 from the accounts were both printed as figures."""
+    page = (rendered["folder"] / f"arsrapport_ringeriksregionen_{YEAR}.html").read_text(
+        encoding="utf-8"
+    )
+    cells = sourced_cells(page).cells
+    where = f"region_id=ringeriksregionen;year={YEAR}"
+    assert [text for source, text in cells if "fee_income" in source] == ["30 900,00"]
+    assert dict(cells)[f"fct_region_kpis:fee_income_actual_nok:{where}"] == "30 900,00"
+    assert "Egenandeler i regnskapet stemmer med kursene" in page
+    assert "Forskjellen er 11\u00a0600,00 kr" in page
+
+
 def test_plan_review_xlsx_equals_fct_plan_vs_actual(rendered):
     sheet = openpyxl.load_workbook(rendered["plan"].path)["Mål"]
     with duckdb.connect(str(rendered["db"]), read_only=True) as con:

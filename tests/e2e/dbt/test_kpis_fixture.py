@@ -105,6 +105,6 @@ def test_the_funding_total_is_unknown_while_a_funders_amount_is_missing(fixture_
     assert funding == [(1, 6)]
     assert rows(
         fixture_warehouse.db_path,
-        "select funding_total_nok, funding_rows_not_ok from marts.fct_region_kpis "
-        "where region_id = 'ringeriksregionen' and year = 2026",
-    ) == [(None, 6)]
+        "select funding_total_nok, funding_known_nok, funding_rows_not_ok "
+        "from marts.fct_region_kpis where region_id = 'ringeriksregionen' and year = 2026",
+    ) == [(None, Decimal("257345.00"), 6)]

@@ -65,7 +65,10 @@ money as (
         ) as cost_budget_nok,
         sum(amount_nok) filter (
             where record_type = 'regnskap' and starts_with(category, 'inntekt_')
-        ) as income_actual_nok
+        ) as income_actual_nok,
+        sum(amount_nok) filter (
+            where record_type = 'regnskap' and category = 'inntekt_egenandel'
+        ) as fee_income_actual_nok
     from finance
     group by region_id, year
 ),
@@ -76,6 +79,8 @@ funding_totals as (
         year,
         -- unknown while any funder's amount is: a sum of the known ones is not the total
         case when bool_and(status = 'ok') then sum(amount_nok) end as funding_total_nok,
+        -- what is known of it: a report shows this with the missing parts marked
+        sum(amount_nok) filter (where status = 'ok') as funding_known_nok,
         count_if(status <> 'ok') as funding_rows_not_ok,
         bool_or(is_illustrative and status = 'ok') as funding_has_illustrative_rates,
         {{ weakest_standing_agg('data_standing') }} as funding_standing
@@ -125,11 +130,13 @@ final as (
         cast(coalesce(recommendation.responses, 0) < {{ var('suppression_threshold') }} as boolean)
             as nps_suppressed,
         cast(funding_totals.funding_total_nok as decimal(18, 2)) as funding_total_nok,
+        cast(funding_totals.funding_known_nok as decimal(18, 2)) as funding_known_nok,
         cast(coalesce(funding_totals.funding_rows_not_ok, 0) as integer) as funding_rows_not_ok,
         cast(money.cost_actual_nok as decimal(18, 2)) as cost_actual_nok,
         cast(money.cost_budget_nok as decimal(18, 2)) as cost_budget_nok,
         cast(money.cost_actual_nok - money.cost_budget_nok as decimal(18, 2)) as cost_deviation_nok,
         cast(money.income_actual_nok as decimal(18, 2)) as income_actual_nok,
+        cast(money.fee_income_actual_nok as decimal(18, 2)) as fee_income_actual_nok,
         cast(
             case
                 when not counts.unique_clients_hidden and counts.unique_clients > 0
