@@ -26,20 +26,34 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The cells that suppression protects, in int_kpi_counts_suppressed: every count of people
-    that is published, or that can be worked out from what is (a share's numerator is share x n;
+{#- The cells that suppression protects, in int_kpi_counts_suppressed: every count that is
+    published, or that can be worked out from what is (a share's numerator is share x n;
     returning clients are unique minus new clients). `row_group` names the cells of one row that
     sum to a published total (unique_clients); `published` marks the counts the marts show. A
     share's numerator is hidden also when its n is small, since the numerators of a region's
-    municipalities sum to the region's. -#}
+    municipalities sum to the region's. `persons` names the count of distinct people a figure
+    is derived from, whatever it counts (sessions, hours, participations, referrals): a figure
+    from 1 to threshold - 1 persons is hidden, as a count of people would be. -#}
 {% macro kpi_cells() -%}
     {%- set cells = [] -%}
-    {%- for name in ['unique_clients', 'clients_immigrant_background', 'guidance_clients',
-                     'clients_reached_free_hours_cap', 'basic_course_participations',
-                     'theme_course_participations', 'course_participants',
-                     'referrals_innovasjon_norge', 'referrals_nav', 'referrals_naeringsliv',
-                     'referrals_other', 'business_assessments', 'new_businesses'] -%}
-        {%- do cells.append({'name': name, 'value': name, 'row_group': none, 'published': true}) -%}
+    {%- for name, persons in [('unique_clients', none), ('clients_immigrant_background', none),
+                              ('guidance_clients', none), ('clients_reached_free_hours_cap', none),
+                              ('guidance_sessions', 'guidance_clients'),
+                              ('guidance_hours', 'guidance_clients'),
+                              ('basic_course_participations', 'basic_course_clients'),
+                              ('theme_course_participations', 'theme_course_clients'),
+                              ('course_participants', none),
+                              ('network_participations', 'network_clients'),
+                              ('network_events', 'network_clients'),
+                              ('referrals_innovasjon_norge', 'referred_innovasjon_norge_clients'),
+                              ('referrals_nav', 'referred_nav_clients'),
+                              ('referrals_naeringsliv', 'referred_naeringsliv_clients'),
+                              ('referrals_other', 'referred_other_clients'),
+                              ('business_assessments', 'assessment_clients'),
+                              ('mentor_sessions', 'mentor_clients'),
+                              ('new_businesses', none)] -%}
+        {%- do cells.append({'name': name, 'value': name, 'row_group': none, 'published': true,
+                             'persons': persons}) -%}
     {%- endfor -%}
     {%- for name in ['businesses_1y_evaluable', 'businesses_3y_evaluable'] -%}
         {%- do cells.append({'name': name, 'value': name, 'row_group': none}) -%}
@@ -55,24 +69,30 @@
                          'published': true}) -%}
     {%- do cells.append({'name': 'returning_clients', 'value': 'unique_clients - new_clients',
                          'row_group': 'new'}) -%}
-    {%- for numerator, n in [('digital_guidance_sessions', 'guidance_sessions'),
-                             ('basic_course_completions', 'basic_course_participations'),
-                             ('course_participants_women', 'course_participants'),
-                             ('course_participants_immigrant_background', 'course_participants'),
-                             ('founders_women', 'new_businesses'),
-                             ('founders_immigrant_background', 'new_businesses'),
-                             ('converted_new_clients', 'new_clients'),
-                             ('businesses_survived_1y', 'businesses_1y_evaluable'),
-                             ('businesses_survived_3y', 'businesses_3y_evaluable')] -%}
-        {%- do cells.append({'name': numerator, 'value': numerator, 'row_group': none, 'n': n}) -%}
+    {%- for numerator, n, persons in [
+            ('digital_guidance_sessions', 'guidance_sessions', 'guidance_clients'),
+            ('basic_course_completions', 'basic_course_participations', 'basic_course_clients'),
+            ('course_participants_women', 'course_participants', none),
+            ('course_participants_immigrant_background', 'course_participants', none),
+            ('founders_women', 'new_businesses', none),
+            ('founders_immigrant_background', 'new_businesses', none),
+            ('converted_new_clients', 'new_clients', none),
+            ('businesses_survived_1y', 'businesses_1y_evaluable', none),
+            ('businesses_survived_3y', 'businesses_3y_evaluable', none)] -%}
+        {%- do cells.append({'name': numerator, 'value': numerator, 'row_group': none, 'n': n,
+                             'persons': persons}) -%}
     {%- endfor -%}
     {{ return(cells) }}
 {%- endmacro %}
 
-{#- A cell's own (primary) suppression: a small count, or a share's numerator with a small n. -#}
+{#- A cell's own (primary) suppression: a small count, a share's numerator with a small n, or a
+    figure derived from a small number of persons. -#}
 {% macro cell_primarily_suppressed(cell) -%}
     {%- if cell.get('n') -%}
-        ({{ cell.value }} > 0 and ({{ is_small_count(cell.value) }} or {{ is_small_count(cell.n) }}))
+        ({{ cell.value }} > 0 and ({{ is_small_count(cell.value) }} or {{ is_small_count(cell.n) }}
+            {%- if cell.get('persons') %} or {{ is_small_count(cell.persons) }}{% endif %}))
+    {%- elif cell.get('persons') -%}
+        ({{ cell.value }} > 0 and {{ is_small_count(cell.persons) }})
     {%- else -%}
         {{ is_small_count(cell.value) }}
     {%- endif -%}
@@ -93,7 +113,7 @@
         {%- if from_flags %}
         {{ cell.name }}_hidden as is_hidden
         {%- else %}
-        cast({{ cell.value }} as bigint) as value,
+        cast(ceil({{ cell.value }}) as bigint) as value,  -- hours: 0,5 counts as 1
         coalesce({{ cell_primarily_suppressed(cell) }}, false) as is_hidden
         {%- endif %}
     from {{ relation }}

@@ -11,8 +11,10 @@
         {{ kpi_count('clients_immigrant_background') }},
         {{ kpi_share('share_women_clients', 'clients_women', 'unique_clients') }},
         {{ kpi_share('share_immigrant_clients', 'clients_immigrant_background', 'unique_clients') }},
-        cast(guidance_sessions as integer) as guidance_sessions,
-        cast(guidance_hours as decimal(18, 2)) as guidance_hours,
+        {{ kpi_count('guidance_sessions') }},
+        cast(case when not guidance_hours_hidden then guidance_hours end as decimal(18, 2))
+            as guidance_hours,
+        cast(guidance_hours_hidden as boolean) as guidance_hours_suppressed,
         {{ kpi_count('guidance_clients') }},
         cast(
             case
@@ -39,8 +41,8 @@
                      'course_participants') }},
         {{ kpi_share('share_immigrant_participants', 'course_participants_immigrant_background',
                      'course_participants') }},
-        cast(network_events as integer) as network_events,
-        cast(network_participations as integer) as network_participations,
+        {{ kpi_count('network_events') }},
+        {{ kpi_count('network_participations') }},
         {{ kpi_count('referrals_innovasjon_norge') }},
         {{ kpi_count('referrals_nav') }},
         {{ kpi_count('referrals_naeringsliv') }},
@@ -49,6 +51,7 @@
         cast(
             case
                 when business_assessments_completed >= {{ var('suppression_threshold') }}
+                    and not business_assessments_hidden
                     then round(
                         cast(assessment_turnaround_days_total as decimal(18, 4))
                         / business_assessments_completed,
@@ -56,7 +59,7 @@
                     )
             end as decimal(9, 1)
         ) as assessment_turnaround_days_mean,
-        cast(mentor_sessions as integer) as mentor_sessions,
+        {{ kpi_count('mentor_sessions') }},
         {{ kpi_count('new_businesses') }},
         cast(
             case

@@ -92,7 +92,18 @@ client_counts as (
         sum(business_assessments_completed) as business_assessments_completed,
         sum(assessment_turnaround_days_total) as assessment_turnaround_days_total,
         sum(mentor_sessions) as mentor_sessions,
-        count_if(is_converted_new_client) as converted_new_clients
+        count_if(is_converted_new_client) as converted_new_clients,
+        -- the distinct persons behind each count that is not itself one of people: a figure
+        -- from fewer than the threshold of them is suppressed (macros/kpi.sql, kpi_cells)
+        count_if(basic_course_participations > 0) as basic_course_clients,
+        count_if(theme_course_participations > 0) as theme_course_clients,
+        count_if(network_participations > 0) as network_clients,
+        count_if(referrals_innovasjon_norge > 0) as referred_innovasjon_norge_clients,
+        count_if(referrals_nav > 0) as referred_nav_clients,
+        count_if(referrals_naeringsliv > 0) as referred_naeringsliv_clients,
+        count_if(referrals_other > 0) as referred_other_clients,
+        count_if(business_assessments > 0) as assessment_clients,
+        count_if(mentor_sessions > 0) as mentor_clients
     from client_years
     group by grouping sets ((region_id, year), (region_id, year, municipality_code))
 ),

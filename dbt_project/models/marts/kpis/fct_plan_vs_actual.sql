@@ -48,16 +48,16 @@ actuals as (
         values
         ('unike_klienter', cast(counts.unique_clients as decimal(18, 2)), counts.unique_clients_hidden),
         ('nye_klienter', cast(counts.new_clients as decimal(18, 2)), counts.new_clients_hidden),
-        ('veiledningstimer', cast(counts.guidance_hours as decimal(18, 2)), false),
+        ('veiledningstimer', cast(counts.guidance_hours as decimal(18, 2)), counts.guidance_hours_hidden),
         ('grunnkurs', cast(counts.basic_courses_held as decimal(18, 2)), false),
         ('temakurs', cast(counts.theme_courses_held as decimal(18, 2)), false),
         ('kursdeltakere', cast(counts.course_participants as decimal(18, 2)), counts.course_participants_hidden),
         ('nyetableringer', cast(counts.new_businesses as decimal(18, 2)), counts.new_businesses_hidden),
-        ('nettverkssamlinger', cast(counts.network_events as decimal(18, 2)), false),
+        ('nettverkssamlinger', cast(counts.network_events as decimal(18, 2)), counts.network_events_hidden),
         (
             'brukerundersokelse_svar',
             cast(coalesce(survey_respondents.responses, 0) as decimal(18, 2)),
-            false
+            coalesce({{ is_small_count('survey_respondents.responses') }}, false)
         )
     ) as target (target_id, actual_value, is_hidden)
 ),
