@@ -73,9 +73,13 @@ def table_ddl(schema: Schema) -> str:
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The raw tables as the contract has them. A warehouse made under an older contract gets
+    the columns added since (null in the rows it holds): version 2 added activities.event_id."""
     con.execute("create schema if not exists raw")
     for schema in load_contract().schemas.values():
         con.execute(table_ddl(schema))
+        for name, sql_type in output_columns(schema):
+            con.execute(f"alter table raw.{schema.kind} add column if not exists {name} {sql_type}")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_LOG_DDL)
     for column in LOAD_LOG_ADDED_COLUMNS:

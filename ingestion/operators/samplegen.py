@@ -54,6 +54,7 @@ PRETTY_HEADERS = {
     "henvist_av": "Henvist av",
     "malgruppe": "Målgruppe",
     "fullfort_kurs": "Fullført kurs",
+    "arrangement_id": "Arrangement-ID",
     "opphort_dato": "Opphørt dato",
     "naeringskode": "Næringskode",
     "sporsmal": "Spørsmål",
@@ -383,11 +384,36 @@ def client_rows(ry: RegionYear) -> Iterator[dict]:
         }
 
 
+def network_events(ry: RegionYear) -> list[tuple[str, date]]:
+    """The region's network events of the year, (event id, date): the second Thursday of each
+    month from February to June and September to November, and a Christmas event on 10
+    December. Fixed dates, so that drawing them leaves the activities' random stream as it was."""
+    prefix = REGION_PREFIX.get(ry.region_id, "XX")
+    days = [_second_thursday(ry.year, month) for month in (2, 3, 4, 5, 6, 9, 10, 11)]
+    days.append(date(ry.year, 12, 10))
+    return [(f"{prefix}-NETT-{ry.year}-{n:02d}", day) for n, day in enumerate(days, start=1)]
+
+
+def _second_thursday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 7)
+
+
+def _event_for(events: list[tuple[str, date]], drawn: date, earliest: date) -> tuple[str, date]:
+    """The first event on or after the drawn date; after the last, the last one the client
+    could attend (every client's first contact is before 10 December)."""
+    for event in events:
+        if event[1] >= drawn:
+            return event
+    return [event for event in events if event[1] >= earliest][-1]
+
+
 def activity_rows(ry: RegionYear) -> Iterator[dict]:
     rng = random.Random(f"{ry.seed}:{ry.region_id}:{ry.year}:activities")
     prefix = REGION_PREFIX.get(ry.region_id, "XX")
     year_start, year_end = date(ry.year, 1, 1), date(ry.year, 12, 31)
     types = ("veiledning", "kurs", "nettverk", "henvisning", "naeringsfaglig_vurdering", "mentor")
+    events = network_events(ry)
     for n in range(ry.n_activities):
         person = ry.clients[rng.randrange(len(ry.clients))]
         kind = rng.choices(types, weights=(55, 20, 10, 7, 5, 3))[0]
@@ -400,6 +426,7 @@ def activity_rows(ry: RegionYear) -> Iterator[dict]:
             "channel": "digital" if rng.random() < 0.35 else "fysisk",
             "hours": Decimal(rng.choice(("0.5", "1", "1", "1.5", "1.5", "2", "2.5", "3"))),
             "course_id": None,
+            "event_id": None,
             "course_completed": None,
             "referred_to": None,
             "assessment_completed_date": None,
@@ -414,7 +441,8 @@ def activity_rows(ry: RegionYear) -> Iterator[dict]:
                 channel=course["channel"],
             )
         elif kind == "nettverk":
-            row["hours"] = Decimal("2")
+            event_id, held = _event_for(events, row["activity_date"], earliest)
+            row.update(hours=Decimal("2"), event_id=event_id, activity_date=held)
         elif kind == "henvisning":
             row.update(
                 hours=Decimal("0.5"),

@@ -33,7 +33,7 @@ RAW_DDL: dict[str, str] = {
     + """,
         activity_id varchar, client_key varchar, activity_date date, activity_type varchar,
         channel varchar, hours decimal(9,2), course_id varchar, course_completed boolean,
-        referred_to varchar, assessment_completed_date date
+        referred_to varchar, assessment_completed_date date, event_id varchar
     """,
     "courses": LINEAGE
     + """,
@@ -65,6 +65,9 @@ RAW_DDL: dict[str, str] = {
         data_standing varchar
     """,
 }
+
+# The fixture's network attendances, by date: two attend one event, one another.
+NETWORK_EVENTS = {"2026-05-10": "N-2026-01", "2026-09-10": "N-2026-02"}
 
 OPERATOR_KINDS = (
     "clients",
@@ -384,6 +387,7 @@ def sample_operator_rows() -> dict[str, list[tuple[Any, ...]]]:
                 done,
                 ref,
                 _d(done_date) if done_date else None,
+                NETWORK_EVENTS.get(date) if atype == "nettverk" else None,
             )
         )
     for line, (key, org, reg, form, nace, ceased) in enumerate(RINGERIKE_ESTABLISHMENTS_2026, 2):

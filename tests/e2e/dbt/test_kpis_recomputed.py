@@ -10,6 +10,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from ingestion.paths import PROJECT_ROOT
+
 REGION, YEAR = "ringeriksregionen", 2026
 THRESHOLD = 5
 MEMBERS = ["3305", "3310", "3318", "3316", "3236"]
@@ -106,9 +108,7 @@ def recompute(db_path) -> dict:
         .height
     )
     participants = attendances["client_key"].n_unique()
-    network_events = served.filter(pl.col("activity_type") == "nettverk")[
-        "activity_date"
-    ].n_unique()
+    network_events = served.filter(pl.col("activity_type") == "nettverk")["event_id"].n_unique()
 
     businesses = (
         establishments.sort("registration_date")
@@ -196,3 +196,24 @@ def test_region_kpis_equal_an_independent_recomputation_from_raw(sample_warehous
     # The sample is big enough that the headline figures are shown, not suppressed.
     assert expected["unique_clients"] == 250
     assert expected["new_businesses"] is not None and expected["new_businesses"] > 0
+
+
+def test_network_events_are_the_events_in_the_operators_file(sample_warehouse, mart_row):
+    """106 attendances on 89 dates were '89 events' against a plan of 8 (1 112,5 %). An event
+    is the arrangement the operator exports (Arrangement-ID): counted from the raw file."""
+    delivered = pl.read_csv(
+        PROJECT_ROOT / "data/sample/operators" / REGION / str(YEAR) / "activities.csv",
+        separator=";",
+        encoding="windows-1252",
+        infer_schema=False,
+    ).filter(pl.col("Aktivitetstype") == "nettverk")
+    assert delivered.height > 100
+    assert mart_row["network_events"] == delivered["Arrangement-ID"].n_unique() == 9
+    assert delivered["Dato"].n_unique() == 9
+    with duckdb.connect(str(sample_warehouse.db_path), read_only=True) as con:
+        achieved = con.execute(
+            "select actual_value, planned_value from marts.fct_plan_vs_actual "
+            "where region_id = ? and year = ? and target_id = 'nettverkssamlinger'",
+            [REGION, YEAR],
+        ).fetchone()
+    assert achieved == (Decimal("9.00"), Decimal("8.00"))

@@ -108,7 +108,9 @@ client_counts as (
     group by grouping sets ((region_id, year), (region_id, year, municipality_code))
 ),
 
--- A network event is one date with network activity (attendances are one row per client).
+-- A network event is an arrangement: the event id the operator exports (contract version 2),
+-- one per event whoever attended (attendances are one row per client). Unknown while any
+-- attendance lacks its id (a delivery under contract version 1): dates are not events.
 network_events as (
     select
         case when grouping(client_years.municipality_code) = 1 then 'region' else 'municipality' end
@@ -116,7 +118,10 @@ network_events as (
         activities.region_id,
         activities.year,
         client_years.municipality_code,
-        count(distinct activities.activity_date) as network_events
+        case
+            when count_if(activities.event_id is null) = 0
+                then count(distinct activities.event_id)
+        end as network_events
     from activities
     inner join client_years
         on activities.region_id = client_years.region_id
@@ -222,7 +227,10 @@ joined as (
         coalesce(business_counts.businesses_survived_1y, 0) as businesses_survived_1y,
         coalesce(business_counts.businesses_3y_evaluable, 0) as businesses_3y_evaluable,
         coalesce(business_counts.businesses_survived_3y, 0) as businesses_survived_3y,
-        coalesce(network_events.network_events, 0) as network_events,
+        -- none held: 0; held, with attendances lacking an event id: unknown (null)
+        case
+            when network_events.grain is null then 0 else network_events.network_events
+        end as network_events,
         coalesce(course_counts.basic_courses_held, 0) as basic_courses_held,
         coalesce(course_counts.theme_courses_held, 0) as theme_courses_held,
         population_counts.population

@@ -14,6 +14,7 @@ renamed as (
         cast(channel as varchar) as channel,
         cast(hours as decimal(9, 2)) as hours,
         cast(course_id as varchar) as course_id,
+        cast(event_id as varchar) as event_id,
         cast(course_completed as boolean) as course_completed,
         cast(referred_to as varchar) as referred_to,
         cast(assessment_completed_date as date) as assessment_completed_date
