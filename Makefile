@@ -42,7 +42,7 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 install: $(STAMP) $(MANIFEST)
 
 run: install
-	$(BIN)/etablerer run --year 2026 --sample
+	$(BIN)/etablerer run --year 2025 --year 2026 --sample
 
 test: install
 	$(BIN)/python -m pytest

@@ -30,6 +30,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 REQUIRED_WHEN: dict[str, dict[str, tuple[str, str]]] = {
     "activities": {
         "course_id": ("activity_type", "kurs"),
+        "event_id": ("activity_type", "nettverk"),
         "referred_to": ("activity_type", "henvisning"),
     },
 }

@@ -25,8 +25,9 @@ def dbt_manifest() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_pipeline(tmp_path_factory, dbt_manifest) -> dict:
-    """The whole pipeline on the bundled sample for 2026, run once, as `make run` does."""
+    """The whole pipeline on the bundled sample, run once as `make run` does: 2025, the baseline
+    year the operators deliver, then 2026."""
     root = tmp_path_factory.mktemp("pipeline")
     env = isolated_env(root)
-    completed = run_etablerer(["run", "--year", "2026", "--sample"], env)
+    completed = run_etablerer(["run", "--year", "2025", "--year", "2026", "--sample"], env)
     return {"root": root, "env": env, "completed": completed}

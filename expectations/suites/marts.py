@@ -132,7 +132,9 @@ def _funding_batches(
             label_column="funding_label",
             expectations=[
                 gxe.ExpectTableRowCountToBeBetween(
-                    min_value=1, description="Det finnes finansiering for utvalget."
+                    # a baseline year (before any agreement) has nothing to fund
+                    min_value=1 if _agreements_in_force(con, year, region_id) else 0,
+                    description="Det finnes finansiering for utvalget når en avtale gjelder.",
                 ),
                 gxe.ExpectColumnValuesToBeInSet(
                     column="status",
@@ -337,7 +339,7 @@ def _kpi_batches(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionI
             expectations=[
                 gxe.ExpectTableRowCountToBeBetween(
                     min_value=1,
-                    description="Minst én region har avtale i utvalget.",
+                    description="Minst én region har avtale (eller basisår) i utvalget.",
                 ),
                 gxe.ExpectColumnValuesToBeBetween(
                     column="kpi_rows",
@@ -345,7 +347,7 @@ def _kpi_batches(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionI
                     max_value=1,
                     meta={"column": "region_id"},
                     description=(
-                        "Hver region med avtale har nøyaktig én KPI-rad per år "
+                        "Hver region med avtale eller basisår har nøyaktig én KPI-rad per år "
                         "(0 betyr at regionåret mangler)."
                     ),
                 ),
@@ -361,8 +363,28 @@ def _kpi_batches(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionI
     ]
 
 
+def _agreements_in_force(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionIds) -> bool:
+    """Whether an agreement is in force for a checked region in a checked year (any year when
+    `year` is None)."""
+    region_clause, region_params = region_filter(region_id, "region_id")
+    years = as_list(year)
+    in_force = (
+        "true"
+        if years is None
+        else "exists (select 1 from unnest(?::integer[]) as y(year) "
+        "where y.year between agreement_valid_from_year and agreement_valid_to_year)"
+    )
+    found = con.execute(
+        f"select count(*) from {REGIONS} where {region_clause} and {in_force}",
+        [*region_params, *([] if years is None else [years])],
+    ).fetchone()[0]
+    return found > 0
+
+
 def _expected_region_years(con: duckdb.DuckDBPyConnection, year: Years, region_id: RegionIds):
-    """Every region whose agreement is in force in a checked year, with its KPI row count.
+    """Every region whose agreement is in force in a checked year, or begins the year after
+    (the baseline year the operators deliver, which the first year's report compares with),
+    with its KPI row count.
 
     The checked years are `year`, or every year fct_region_kpis or fct_funding holds.
     """
@@ -383,7 +405,7 @@ def _expected_region_years(con: duckdb.DuckDBPyConnection, year: Years, region_i
             select r.region_id, y.year
             from {REGIONS} as r
             cross join checked_years as y
-            where y.year between r.agreement_valid_from_year and r.agreement_valid_to_year
+            where y.year between r.agreement_valid_from_year - 1 and r.agreement_valid_to_year
               and {region_clause}
         ),
         kpi_rows as (

@@ -7,6 +7,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from tests.deliverables.helpers_html import sourced_cells
 from tests.helpers import run_etablerer
 
 REGIONS = {
@@ -43,6 +44,7 @@ def test_run_writes_the_warehouse_and_prints_a_summary(pipeline):
     assert db_path.is_file()
     out = pipeline["completed"].stdout
     assert "=== Oppsummering ===" in out
+    assert "yearly_pipeline_job [2025, alle regioner]: OK" in out
     assert "yearly_pipeline_job [2026, alle regioner]: OK" in out
     assert "county_reports_job [2026]: OK" in out
     assert f"Datavarehus: {db_path}" in out
@@ -140,3 +142,23 @@ def test_every_published_mart_says_what_it_rests_on(pipeline):
     assert standings["33"] == "measured"
     assert {standing for funder, standing in standings.items() if funder != "33"} == {"synthetic"}
     assert parquet == [("illustrative",), ("synthetic",)]
+
+
+def test_the_2026_report_compares_with_the_2025_baseline(pipeline):
+    """`make run` built only 2026, so every «last year» figure was '–ᵐ'. It builds 2025, the
+    baseline year the operators deliver, first: the 2026 report's 2025 column is its figures."""
+    report = pipeline["root"] / "reports" / "2026" / "arsrapport_ringeriksregionen_2026.html"
+    cells = sourced_cells(report.read_text(encoding="utf-8")).cells
+    last_year = {
+        source.split(":")[1]: shown for source, shown in cells if source.endswith("year=2025")
+    }
+    assert len(last_year) > 30
+    db_path = pipeline["root"] / "warehouse" / "etablerer.duckdb"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        clients_2025 = con.execute(
+            "select unique_clients from marts.fct_region_kpis "
+            "where region_id = 'ringeriksregionen' and year = 2025"
+        ).fetchone()[0]
+    assert last_year["unique_clients"] == str(clients_2025)
+    shown = [value for value in last_year.values() if value != "–"]
+    assert len(shown) > 0.8 * len(last_year)

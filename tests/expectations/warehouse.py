@@ -30,7 +30,7 @@ RAW_DDL: dict[str, str] = {
     "activities": LINEAGE
     + ", activity_id varchar, client_key varchar, activity_date date, activity_type varchar, "
     "channel varchar, hours decimal(9,2), course_id varchar, course_completed boolean, "
-    "referred_to varchar, assessment_completed_date date",
+    "referred_to varchar, assessment_completed_date date, event_id varchar",
     "courses": LINEAGE
     + ", course_id varchar, course_type varchar, title varchar, start_date date, end_date date, "
     "fee_nok decimal(18,2), target_group varchar, municipality_code varchar, channel varchar",
@@ -114,6 +114,7 @@ def operator_rows(year: int = YEAR, region: str = REGION) -> dict[str, list[list
                 True if kind == "kurs" else None,
                 "nav" if kind == "henvisning" else None,
                 date + dt.timedelta(days=20) if kind == "naeringsfaglig_vurdering" else None,
+                "N-01" if kind == "nettverk" else None,
             ]
         )
     for n, (course_type, fee) in enumerate([("grunnkurs", "0.00"), ("temakurs", "500.00")]):
