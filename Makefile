@@ -19,7 +19,7 @@ ifeq ($(strip $(ETABLERER_PSEUDONYM_KEY)$(ETABLERER_PSEUDONYM_KEY_FILE)),)
 export ETABLERER_PSEUDONYM_KEY := demo-key-for-the-bundled-synthetic-sample-only
 endif
 
-.PHONY: install run test dev lint format bench docs clean
+.PHONY: install run test dev lint format bench docs images clean
 
 # Bytecode is compiled at install: uv does not by default, and where PYTHONDONTWRITEBYTECODE is set
 # (it is on the machines measured here) every process compiles Dagster, dbt and GX from source again,
@@ -67,6 +67,11 @@ docs: install
 	mkdir -p warehouse
 	cd dbt_project && ../$(BIN)/dbt docs generate --profiles-dir .
 	@echo "dbt docs: dbt_project/target/index.html (serve with: cd dbt_project && ../$(BIN)/dbt docs serve --profiles-dir .)"
+
+# The pages of the sample's 2026 annual report (Ringeriksregionen) and county overview as images,
+# for the README: docs/images/*.png, from the reports `make run` writes.
+images: run
+	$(BIN)/python -m deliverables.page_images reports/2026 docs/images 2026
 
 # What the pipeline generated. Not data/landing (operators' deliveries) nor data/archive (their
 # originals, content-addressed): those are inputs.

@@ -194,6 +194,10 @@ def _plan_chart(plan_rows: list[Row], year: int) -> Chart | None:
     )
 
 
+def _region_is_illustrative(data: MartData, region_id: str) -> bool:
+    return any(r["is_illustrative"] for r in data.regions if r["region_id"] == region_id)
+
+
 def _reach_section(data: MartData, region_id: str, population_standing: str | None) -> Section:
     year = data.year
     municipalities = data.for_region(data.municipality_kpis, region_id)
@@ -246,6 +250,7 @@ def _reach_section(data: MartData, region_id: str, population_standing: str | No
                     [m["municipality_name"] for m in municipalities],
                     [m["clients_per_1000_inhabitants"] for m in municipalities],
                     xlabel="Klienter per 1 000 innbyggere",
+                    illustrative=[_region_is_illustrative(data, region_id)] * len(municipalities),
                 ),
                 alt="Liggende søyler: klienter per 1 000 innbyggere i hver kommune i regionen.",
             )

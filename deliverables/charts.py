@@ -13,12 +13,20 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from deliverables import formatting  # noqa: E402
 
 COLOURS = ("#00546e", "#e07b00", "#6c9a1f", "#8e3b8a")
+ILLUSTRATIVE_FILL = "#b9d3db"  # a pale COLOURS[0]: bars on illustrative data
 DPI = 150
+
+
+def marked_labels(labels: list[str], illustrative: list[bool]) -> list[str]:
+    """Labels with 'ⁱ' on those whose figures are illustrative."""
+    marks = zip(labels, illustrative, strict=True)
+    return [label + " ⁱ" if mark else label for label, mark in marks]
 
 
 def _axis_number(value: float, _pos: int) -> str:
@@ -76,18 +84,31 @@ def horizontal_bars(
     kind: str = "dec",
     reference: float | None = None,
     reference_label: str = "",
+    illustrative: list[bool] | None = None,
 ) -> bytes:
-    """One horizontal bar per label, value printed at its end; None prints '–' and no bar."""
+    """One horizontal bar per label, value printed at its end; None prints '–' and no bar. A bar
+    on illustrative data (`illustrative`) is hatched and pale, its label marked 'ⁱ'."""
     fmt = formatting.share if kind == "share" else formatting.decimal
+    marked = illustrative or [False] * len(labels)
     height = max(1.6, 0.32 * len(labels) + 0.8)
     fig, ax = plt.subplots(figsize=(7.0, height))
     positions = list(range(len(labels)))[::-1]
-    for y, value in zip(positions, values, strict=True):
+    for y, value, pale in zip(positions, values, marked, strict=True):
         if value is None:
             ax.text(0, y, " " + formatting.SUPPRESSED, va="center", fontsize=8)
             continue
-        ax.barh(y, float(value), 0.6, color=COLOURS[0])
+        pale_style = {"color": ILLUSTRATIVE_FILL, "hatch": "///", "edgecolor": COLOURS[0]}
+        ax.barh(y, float(value), 0.6, **(pale_style if pale else {"color": COLOURS[0]}))
         ax.text(float(value), y, " " + fmt(value), va="center", fontsize=7)
+    labels = marked_labels(labels, marked)
+    if any(marked):
+        ax.legend(
+            handles=[Patch(facecolor=ILLUSTRATIVE_FILL, hatch="///", edgecolor=COLOURS[0])],
+            labels=["ⁱ illustrativ region (eksempeldata)"],
+            fontsize=7,
+            frameon=False,
+            loc="lower right",
+        )
     if reference is not None:
         ax.axvline(reference, color=COLOURS[1], linestyle="--", linewidth=1)
         ax.text(reference, len(labels) - 0.4, reference_label, color=COLOURS[1], fontsize=7)

@@ -26,6 +26,7 @@ OVERVIEW_KPIS = [
     ("share_immigrant_clients", "Andel inn\u00advandrer\u00adbakgrunn", "share"),
     ("satisfaction_share_satisfied", "Andel fornøyde", "share"),
 ]
+ILLUSTRATIVE_BARS = "Søyler i illustrative regioner er lyse og skraverte, navnet merket ⁱ."
 MONEY_KPIS = [
     ("funding_total_nok", "Tilskudd (kr)", "nok"),
     ("cost_budget_nok", "Budsjett (kr)", "nok"),
@@ -132,11 +133,16 @@ def build_overview(
                     for r in data.regions
                 ],
                 xlabel="Klienter per 1 000 innbyggere",
+                illustrative=[bool(r["is_illustrative"]) for r in data.regions],
             ),
-            alt="Liggende søyler: klienter per 1 000 innbyggere i hver delregion.",
+            alt=(
+                "Liggende søyler: klienter per 1 000 innbyggere i hver delregion. "
+                + ILLUSTRATIVE_BARS
+            ),
         )
     )
     if data.municipality_kpis:
+        illustrative = {r["region_id"]: bool(r["is_illustrative"]) for r in data.regions}
         reach.charts.append(
             Chart(
                 key="reach_municipalities",
@@ -145,8 +151,12 @@ def build_overview(
                     [m["municipality_name"] for m in data.municipality_kpis],
                     [m["clients_per_1000_inhabitants"] for m in data.municipality_kpis],
                     xlabel="Klienter per 1 000 innbyggere",
+                    illustrative=[illustrative[m["region_id"]] for m in data.municipality_kpis],
                 ),
-                alt="Liggende søyler: klienter per 1 000 innbyggere i hver kommune i fylket.",
+                alt=(
+                    "Liggende søyler: klienter per 1 000 innbyggere i hver kommune i fylket. "
+                    + ILLUSTRATIVE_BARS
+                ),
             )
         )
     money = Section(

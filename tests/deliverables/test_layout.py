@@ -3,13 +3,16 @@
 Widths are measured with fpdf2 and the PDF's own fonts (deliverables.pdf.table_overflows), the way
 the renderer lays the cells out; the check statuses are the code location's real check names."""
 
+import io
+import re
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
-from deliverables import annual_report, county_overview, html, pdf
+from deliverables import annual_report, charts, county_overview, html, page_images, pdf
 from deliverables.formatting import NO_BREAK_SPACE
 from deliverables.marts import read_marts
 from deliverables.model import Report, Section, Table, figure, text
@@ -151,3 +154,53 @@ def test_the_pdf_summarises_the_checks_and_the_html_lists_every_one(
     assert "Nøkkeltall per region" in pdf_text and "Kontroller som ikke har bestått" in pdf_text
     page = html.render(report)
     assert all(f">{c.name}<" in page for c in CHECKS)
+
+
+def test_every_page_of_every_report_shows_its_banner_as_rendered(reports):
+    """Rendered to images with pypdfium2 (PyPI wheels, no system package): each page of a report
+    on synthetic or illustrative data has the banner strip at its top; a report on measured
+    data has none."""
+    for report in reports:
+        assert report.banners(), report.subtitle  # the sample is synthetic throughout
+        rendered = page_images.pages(pdf.render(report), scale=0.5)
+        assert len(rendered) >= 2
+        assert [page_images.has_banner(page) for page in rendered] == [True] * len(rendered)
+    measured = _one_table_report(Table(key="t", headers=["A"], rows=[[text("x")]]))
+    assert not measured.banners()
+    assert not page_images.has_banner(page_images.pages(pdf.render(measured), scale=0.5)[0])
+
+
+def test_bars_on_illustrative_data_are_drawn_apart():
+    def pale_pixels(marked: list[bool]) -> int:
+        png = charts.horizontal_bars(
+            ["Drammen", "Ringerike"],
+            [Decimal("2.24"), Decimal("2.90")],
+            xlabel="x",
+            illustrative=marked,
+        )
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        pale = tuple(int(charts.ILLUSTRATIVE_FILL[i : i + 2], 16) for i in (1, 3, 5))
+        return sum(1 for pixel in image.getdata() if pixel == pale)
+
+    assert pale_pixels([False, False]) == 0
+    assert pale_pixels([True, False]) > 500
+    assert charts.marked_labels(["Drammen", "Ringerike"], [True, False]) == [
+        "Drammen ⁱ",
+        "Ringerike",
+    ]
+
+
+def test_the_county_overview_names_regions_not_ids(reports):
+    overview = html.render(reports[-1])
+    visible = re.sub(
+        r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", "", overview, flags=re.S)
+    )
+    for region_id in (
+        "ringeriksregionen",
+        "drammensregionen",
+        "kongsberg_numedal",
+        "hallingdal",
+        "midt_buskerud",
+    ):
+        assert not re.search(rf"(?<![\w-]){region_id}(?![\w-])", visible), region_id
+    assert "Midt-Buskerud" in visible and "Kongsberg og Numedal" in visible
