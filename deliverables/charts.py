@@ -108,6 +108,7 @@ def horizontal_bars(
             fontsize=7,
             frameon=False,
             loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),  # above the plot, clear of the bars
         )
     if reference is not None:
         ax.axvline(reference, color=COLOURS[1], linestyle="--", linewidth=1)

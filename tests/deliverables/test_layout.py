@@ -17,6 +17,7 @@ from deliverables.formatting import NO_BREAK_SPACE
 from deliverables.marts import read_marts
 from deliverables.model import Report, Section, Table, figure, text
 from deliverables.quality import CheckStatus
+from ingestion.paths import PROJECT_ROOT
 from orchestration.defs.reports.assets import ALL_CHECK_KEYS, REPORT_MARTS
 from tests.deliverables.conftest import YEAR
 
@@ -204,3 +205,17 @@ def test_the_county_overview_names_regions_not_ids(reports):
     ):
         assert not re.search(rf"(?<![\w-]){region_id}(?![\w-])", visible), region_id
     assert "Midt-Buskerud" in visible and "Kongsberg og Numedal" in visible
+
+
+def test_docs_images_hold_every_page_of_the_documented_reports(sample_pipeline):
+    """docs/images (make images) has one image per page of the sample's annual report and
+    county overview as the run writes them, and the README shows only images that exist."""
+    images = PROJECT_ROOT / "docs" / "images"
+    for name in page_images.DOCUMENTED:
+        pdf_path = sample_pipeline["root"] / "reports" / str(YEAR) / name.format(year=YEAR)
+        stem = pdf_path.stem.replace(f"_{YEAR}", "")
+        assert len(list(images.glob(f"{stem}_p*.png"))) == len(PdfReader(pdf_path).pages), stem
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\((docs/images/[^)]+\.png)\)", readme)
+    assert len(shown) > 10
+    assert [path for path in shown if not (PROJECT_ROOT / path).is_file()] == []
