@@ -117,3 +117,25 @@ def test_scope_from_the_environment_keeps_the_partial_parse(warehouse_copy, tmp_
     )
     assert with_vars.returncode == 0, with_vars.stdout[-4000:]
     assert "Unable to do partial parsing" in with_vars.stdout
+
+
+def test_a_warehouse_from_before_a_new_column_takes_it_on_the_next_run(warehouse_copy, tmp_path):
+    """An upgrade that adds a column to an incremental mart: the next run adds it to the
+    existing table (on_schema_change='append_new_columns') and fills it for the partition it
+    builds, leaving the others' rows in place. With 'fail' the run stopped on such a warehouse."""
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute("alter table marts.fct_region_kpis drop column funding_known_nok")
+        before = con.execute("select count(*) from marts.fct_region_kpis").fetchone()[0]
+    completed = run_dbt(
+        ["run", "--select", "fct_region_kpis", "--vars", json.dumps({"year": 2026})],
+        warehouse_copy,
+        tmp_path / "target",
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:]
+    known = fetch(
+        warehouse_copy,
+        "select count(*), count(funding_known_nok) from marts.fct_region_kpis where year = ?",
+        [2026],
+    )
+    assert known[0][0] > 0 and known[0][1] > 0
+    assert fetch(warehouse_copy, "select count(*) from marts.fct_region_kpis", [])[0][0] == before
