@@ -73,15 +73,18 @@ def _summary_rows(checks: list[CheckStatus]) -> list[list[Cell]]:
     return rows
 
 
-def _check_rows(checks: list[CheckStatus]) -> list[list[Cell]]:
-    return [
-        [text(c.name), text(_table_label(c.asset)), _result(c), text(_count(c))]
-        for c in sorted(checks, key=lambda c: (not c.name.startswith("gx_"), c.asset, c.name))
-    ]
-
-
-CHECK_HEADERS = ["Kontroll", "Tabell", "Resultat", "Forventninger bestått"]
-CHECK_WIDTHS = [3, 2, 1.2, 1.6]
+def _check_table(key: str, checks: list[CheckStatus], caption: str, html_only: bool = False):
+    return Table(
+        key=key,
+        headers=["Kontroll", "Tabell", "Resultat", "Forventninger bestått"],
+        rows=[
+            [text(c.name), text(_table_label(c.asset)), _result(c), text(_count(c))]
+            for c in sorted(checks, key=lambda c: (not c.name.startswith("gx_"), c.asset, c.name))
+        ],
+        widths=[3, 2, 1.2, 1.6],
+        caption=caption,
+        html_only=html_only,
+    )
 
 
 def quality_section(checks: list[CheckStatus] | None) -> Section:
@@ -115,22 +118,7 @@ def quality_section(checks: list[CheckStatus] | None) -> Section:
     not_passed = [c for c in checks if not c.passed]
     if not_passed:
         section.tables.append(
-            Table(
-                key="quality_not_passed",
-                headers=CHECK_HEADERS,
-                rows=_check_rows(not_passed),
-                widths=CHECK_WIDTHS,
-                caption="Kontroller som ikke har bestått",
-            )
+            _check_table("quality_not_passed", not_passed, "Kontroller som ikke har bestått")
         )
-    section.tables.append(
-        Table(
-            key="quality_all",
-            headers=CHECK_HEADERS,
-            rows=_check_rows(checks),
-            widths=CHECK_WIDTHS,
-            caption="Alle kontroller",
-            html_only=True,
-        )
-    )
+    section.tables.append(_check_table("quality_all", checks, "Alle kontroller", html_only=True))
     return section

@@ -26,6 +26,10 @@ REGIONS = [
 ]
 
 
+def _annual_html(rendered, region_id: str = "ringeriksregionen") -> str:
+    return (rendered["folder"] / f"arsrapport_{region_id}_{YEAR}.html").read_text(encoding="utf-8")
+
+
 def _mart_value(con: duckdb.DuckDBPyConnection, source: str):
     mart, column, where = source.split(":", 2)
     pairs = [pair.split("=", 1) for pair in where.split(";")]
@@ -131,9 +135,7 @@ def test_suppressed_cell_shows_dash_with_footnote(rendered):
 def test_a_share_of_nobody_is_not_measurable_yet_rather_than_hidden(rendered):
     """Survival after 1 year of the 2026 businesses has n = 0 at the sample's date: it was
     printed '–ᵖ', hidden for privacy. It is '–ᵉ', not measurable yet, with its own footnote."""
-    html = (rendered["folder"] / f"arsrapport_ringeriksregionen_{YEAR}.html").read_text(
-        encoding="utf-8"
-    )
+    html = _annual_html(rendered)
     with duckdb.connect(str(rendered["db"]), read_only=True) as con:
         row = con.execute(
             "select survival_1y_share, survival_1y_share_n, survival_1y_share_suppressed "
@@ -171,9 +173,7 @@ def test_known_funding_is_shown_with_the_missing_parts_marked(rendered):
 
 def test_fee_income_is_one_figure_from_the_accounts_and_the_difference_a_finding(rendered):
     """42 500,00 from the courses and 30 900,00 from the accounts were both printed as figures."""
-    page = (rendered["folder"] / f"arsrapport_ringeriksregionen_{YEAR}.html").read_text(
-        encoding="utf-8"
-    )
+    page = _annual_html(rendered)
     cells = sourced_cells(page).cells
     where = f"region_id=ringeriksregionen;year={YEAR}"
     assert [text for source, text in cells if "fee_income" in source] == ["30 900,00"]
