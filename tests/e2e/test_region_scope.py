@@ -21,7 +21,10 @@ def region_rows(db_path, sql: str) -> dict[str, list[tuple]]:
     return by_region
 
 
-RAW_SQL = "select region_id, source_sha256, loaded_at, count(*) from raw.activities group by all"
+RAW_SQL = (
+    "select region_id, source_sha256, loaded_at, count(*) from raw.activities "
+    "where year = 2026 group by all"
+)
 KPI_SQL = "select * from marts.fct_region_kpis where year = 2026 order by all"
 
 
