@@ -221,6 +221,7 @@ def test_payout_file_counts_only_ready_rows(warehouse_copy, tmp_path):
             "update marts.fct_payouts set status = 'ready_illustrative', blocked_reason = null "
             "where region_id = 'hallingdal' and funder_id = '33'"
         )
+        con.execute("update seeds.payees set data_standing = 'measured'")  # real operators
     payouts.write_payout_files(warehouse_copy, YEAR, tmp_path / "out")
     path = tmp_path / "out" / str(YEAR) / f"utbetaling_{YEAR}_01.xlsx"
     cached = openpyxl.load_workbook(path, data_only=True)[SHEET]
@@ -259,6 +260,7 @@ def test_banner_and_synthetic_credit_disappear_when_every_standing_is_measured(
         assert len(marts) >= 9
         for (mart,) in marts:
             con.execute(f"update marts.{mart} set data_standing = 'measured'")
+        con.execute("update seeds.payees set data_standing = 'measured'")  # the payment lists'
     out = tmp_path / "out"
     rendered = annual_report.render_annual_reports(warehouse_copy, YEAR, out, regions=[REGION])
     overview = county_overview.render_county_overview(warehouse_copy, YEAR, out)

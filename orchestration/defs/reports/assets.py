@@ -31,7 +31,7 @@ REPORT_MARTS = [
     "fct_plan_vs_actual",
     "fct_compliance",
 ]
-PAYOUT_MARTS = ["fct_payouts", "fct_funding", "dim_region"]
+PAYOUT_INPUTS = ["fct_payouts", "fct_funding", "dim_region", "payees"]  # payees is a seed
 PLAN_MARTS = ["fct_plan_vs_actual", "fct_region_kpis", "fct_compliance", "dim_region"]
 
 
@@ -182,7 +182,7 @@ def county_overview_report(
 @report_asset(
     "payout_files",
     {"xlsx"},
-    PAYOUT_MARTS,
+    PAYOUT_INPUTS,
     "Utbetalingslister for økonomi per utbetalingsdato (januar og august), XLSX.",
 )
 def payout_files(
