@@ -29,7 +29,6 @@ from ingestion import paths
 from ingestion.agreements.cli import agreement
 from ingestion.operators.cli import ingest, validate
 from ingestion.ssb.cli import ssb
-from orchestration import dbt_server
 from orchestration.batch_process import tune_garbage_collector
 
 if TYPE_CHECKING:
@@ -297,7 +296,6 @@ def run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool, sample: b
     try:
         _run(years, region_id, skip_ssb, sample)
     finally:
-        dbt_server.stop()
         stop_worker()
 
 
@@ -378,12 +376,6 @@ def _run_jobs(
         summaries.append(run_job(instance, "ssb_population_job", None))
     # The agreements' findings gate the payouts: checked on every run (a fraction of a second).
     summaries.append(run_job(instance, "agreement_check_job", None))
-    # dbt imports on the other core while the year's files load, once for the command's dbt
-    # builds: started once the definitions have loaded (with the SSB job, or here), so as not to
-    # slow them.
-    import orchestration.definitions  # noqa: F401
-
-    dbt_server.start()
     for year in sorted(years) if all(s.success for s in summaries) else []:
         # One run over the year's region-years (one region, or the range of all), then the
         # county's files for the year, which read every region.

@@ -10,8 +10,8 @@ from packaging import version
 
 from ingestion import paths
 
-# dbt's command line, with the collector tuned and run by `etablerer run`'s warm dbt server
-# (orchestration/dbt_server.py), installed beside this interpreter: no activated venv needed.
+# dbt's command line with the collector tuned (orchestration/dbt_launcher.py), installed beside
+# this interpreter: no activated venv needed. Runs from the CLI, the UI and the daemon all use it.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "etablerer-dbt")
 
 dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
