@@ -17,9 +17,10 @@ from datetime import date
 from pathlib import Path
 
 from ingestion import paths
-from ingestion.operators import samplegen
+from ingestion.operators import writers
 from ingestion.operators.contract import REGIONS, municipalities
-from ingestion.operators.samplegen import FileFormat
+from samples import operators as samplegen
+from samples.operators import FileFormat
 
 CACHE_DIR = paths.PROJECT_ROOT / ".bench_cache"
 COMPLETE_MARKER = "scale.json"
@@ -57,7 +58,7 @@ class ScaleParams:
     def cache_key(self) -> str:
         """Changes with the parameters and with the generator's code."""
         digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode())
-        for module in (samplegen.__file__, __file__):
+        for module in (samplegen.__file__, writers.__file__, __file__):
             digest.update(Path(module).read_bytes())
         return digest.hexdigest()[:12]
 

@@ -9,24 +9,16 @@ from .api import (
     IngestError,
     IngestResult,
     delivery_files,
-    detect_kind,
     ingest_deliveries,
     ingest_directories,
     ingest_directory,
     ingest_file,
 )
-from .contract import KINDS, REGIONS, load_contract
+from .contract import KINDS, REGIONS, detect_kind, load_contract
 from .identifiers import PseudonymKeyMissing, is_valid_national_id, is_valid_org_number
 from .readers import FileUnreadable
+from .report import format_report
 from .validation import ValidationReport, validate_file
-
-
-def sample_identifiers(sample_dir):
-    """Clear identifiers, names, e-mails and phones in the sample inputs (see samplegen)."""
-    from .samplegen import sample_identifiers as _sample_identifiers
-
-    return _sample_identifiers(sample_dir)
-
 
 __all__ = [
     "DELIVERY",
@@ -40,6 +32,7 @@ __all__ = [
     "ValidationReport",
     "delivery_files",
     "detect_kind",
+    "format_report",
     "ingest_deliveries",
     "ingest_directories",
     "ingest_directory",
@@ -47,6 +40,5 @@ __all__ = [
     "is_valid_national_id",
     "is_valid_org_number",
     "load_contract",
-    "sample_identifiers",
     "validate_file",
 ]

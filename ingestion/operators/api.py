@@ -1,5 +1,5 @@
-"""Public entry points: validate_file, ingest_file, ingest_directory, ingest_directories,
-ingest_deliveries, delivery_files, detect_kind."""
+"""Public entry points: ingest_file, ingest_directory, ingest_directories, ingest_deliveries and
+delivery_files. A file's kind comes from its name (`contract.detect_kind`)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ import duckdb
 import polars as pl
 
 from ingestion.db import connect_writer
+from ingestion.paths import OPERATOR_SAMPLE_DIR
 
-from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, normalise_name, schema_for
+from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, detect_kind, schema_for
 from .identifiers import (
     SYNTHETIC_DATA_ENV,
     client_keys,
@@ -48,26 +49,6 @@ from .validation import (
     raw_col,
     validate_annotated,
 )
-
-# File-name stems per kind, Norwegian and English. Longest match wins ("aktivitetsplan" before
-# "aktivitet").
-KIND_NAMES: dict[str, tuple[str, ...]] = {
-    "clients": ("clients", "client", "klienter", "klient", "kunder", "klientliste"),
-    "activities": ("activities", "activity", "aktiviteter", "aktivitet", "veiledning"),
-    "courses": ("courses", "course", "kurs", "kursoversikt"),
-    "establishments": ("establishments", "etableringer", "etablering", "foretak", "nyetableringer"),
-    "survey_responses": (
-        "survey_responses",
-        "survey",
-        "brukerundersokelse",
-        "brukerundersokelser",
-        "undersokelse",
-        "sporreundersokelse",
-    ),
-    "finance": ("finance", "regnskap_budsjett", "regnskap", "budsjett", "okonomi"),
-    "activity_plan": ("activity_plan", "aktivitetsplan", "plan"),
-}
-
 
 # A delivery that would take a partition's row count down by more than this share is refused,
 # unless allowed (`allow_fewer_rows`); a file with no valid rows always is.
@@ -121,25 +102,6 @@ class IngestResult:
         }
 
 
-def detect_kind(path: Path) -> str:
-    """The kind from the file name, e.g. `klienter_2025.csv` -> clients."""
-    stem = normalise_name(Path(path).stem)
-    best: tuple[int, str] | None = None
-    for kind, names in KIND_NAMES.items():
-        for name in names:
-            if stem == name or stem.startswith(name) or f"_{name}" in f"_{stem}":
-                if best is None or len(name) > best[0]:
-                    best = (len(name), kind)
-    if best is None:
-        raise ValueError(
-            f"Kan ikke se av filnavnet «{Path(path).name}» hva slags data det er. Gi filen et navn "
-            "som klienter.csv, aktiviteter.csv, kurs.csv, etableringer.csv, "
-            "brukerundersokelse.csv, "
-            f"regnskap_budsjett.csv eller aktivitetsplan.csv, eller oppgi --kind."
-        )
-    return best[1]
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with Path(path).open("rb") as fh:
@@ -163,8 +125,6 @@ def archive_original(path: Path, sha256: str, archive_dir: Path) -> Path:
 
 def origin_of(path: Path) -> str:
     """`sample` for a file of the bundled synthetic sample, else `delivery`."""
-    from ingestion.paths import OPERATOR_SAMPLE_DIR
-
     return (
         SAMPLE if Path(path).resolve().is_relative_to(OPERATOR_SAMPLE_DIR.resolve()) else DELIVERY
     )
@@ -660,7 +620,6 @@ __all__ = [
     "IngestError",
     "IngestResult",
     "delivery_files",
-    "detect_kind",
     "ingest_deliveries",
     "ingest_directories",
     "ingest_directory",

@@ -18,9 +18,10 @@ import click
 
 from ingestion.db import WarehouseLocked
 
-from .api import IngestError, detect_kind, ingest_file
-from .contract import KINDS, REGIONS
+from .api import IngestError, ingest_file
+from .contract import KINDS, REGIONS, detect_kind
 from .identifiers import PseudonymKeyMissing
+from .report import format_report
 from .validation import validate_file
 
 SHEET_HELP = (
@@ -55,7 +56,7 @@ def validate(file: Path, kind: str, year: int | None, sheet: str | None) -> None
     if year is None:
         year = _year_from_path(file) or date.today().year
     report = validate_file(file, kind, year, sheet=sheet)
-    click.echo(report.format_text(display_name=file.name), nl=False)
+    click.echo(format_report(report, display_name=file.name), nl=False)
     sys.exit(report.exit_code)
 
 

@@ -162,6 +162,45 @@ def schema_for(kind: str) -> Schema:
     return contract.schemas[kind]
 
 
+# File-name stems per kind, Norwegian and English. Longest match wins ("aktivitetsplan" before
+# "aktivitet").
+KIND_NAMES: dict[str, tuple[str, ...]] = {
+    "clients": ("clients", "client", "klienter", "klient", "kunder", "klientliste"),
+    "activities": ("activities", "activity", "aktiviteter", "aktivitet", "veiledning"),
+    "courses": ("courses", "course", "kurs", "kursoversikt"),
+    "establishments": ("establishments", "etableringer", "etablering", "foretak", "nyetableringer"),
+    "survey_responses": (
+        "survey_responses",
+        "survey",
+        "brukerundersokelse",
+        "brukerundersokelser",
+        "undersokelse",
+        "sporreundersokelse",
+    ),
+    "finance": ("finance", "regnskap_budsjett", "regnskap", "budsjett", "okonomi"),
+    "activity_plan": ("activity_plan", "aktivitetsplan", "plan"),
+}
+
+
+def detect_kind(path: Path) -> str:
+    """The kind from the file name, e.g. `klienter_2025.csv` -> clients."""
+    stem = normalise_name(Path(path).stem)
+    best: tuple[int, str] | None = None
+    for kind, names in KIND_NAMES.items():
+        for name in names:
+            if stem == name or stem.startswith(name) or f"_{name}" in f"_{stem}":
+                if best is None or len(name) > best[0]:
+                    best = (len(name), kind)
+    if best is None:
+        raise ValueError(
+            f"Kan ikke se av filnavnet «{Path(path).name}» hva slags data det er. Gi filen et navn "
+            "som klienter.csv, aktiviteter.csv, kurs.csv, etableringer.csv, "
+            "brukerundersokelse.csv, "
+            f"regnskap_budsjett.csv eller aktivitetsplan.csv, eller oppgi --kind."
+        )
+    return best[1]
+
+
 @dataclass(frozen=True)
 class Municipality:
     code: str

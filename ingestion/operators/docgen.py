@@ -1,15 +1,18 @@
-"""Generate docs/datakontrakt.md and docs/templates/<kind>.csv|.xlsx from contract.yaml.
+"""Render docs/datakontrakt.md and docs/templates/<kind>.csv|.xlsx from contract.yaml.
 
-python -m ingestion.operators.docgen          # writes into the repository
+The page shows a real `etablerer validate` run on the dirty synthetic set, which this module gets
+as text: the command that writes the docs runs it, beside the generator (production code does not
+import `samples`).
+
+    python -m samples.contract_docs          # writes into the repository
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from .contract import KINDS, load_contract, valid_municipality_codes
-from .samplegen import PRETTY_HEADERS, FileFormat, _write_xlsx, generate_dirty
+from .writers import pretty_header, write_xlsx
 
 TYPE_TEXT = {
     "string": "tekst",
@@ -30,24 +33,15 @@ PII_TEXT = {
 }
 
 
-def example_validate_output() -> str:
-    """A real `etablerer validate` run on a small dirty file, reproducible from the seed."""
-    from .validation import validate_file
-
-    with tempfile.TemporaryDirectory() as tmp:
-        dirty = {f.kind: f for f in generate_dirty(Path(tmp))}
-        report = validate_file(dirty["clients"].path, "clients", 2025)
-        return report.format_text(display_name="klienter.csv")
-
-
-def render_markdown() -> str:
+def render_markdown(example_output: str) -> str:
+    """The page; `example_output` is the text of a `validate` run shown as the example."""
     contract = load_contract()
     codes = ", ".join(sorted(valid_municipality_codes(2026)))
     out = [
         "# Datakontrakt for operatørenes leveranser",
         "",
         f"Versjon {contract.version}. Generert fra `ingestion/operators/contract.yaml` med "
-        "`python -m ingestion.operators.docgen`; ikke rediger denne filen for hånd.",
+        "`python -m samples.contract_docs`; ikke rediger denne filen for hånd.",
         "",
         "Operatøren leverer hvert år én fil per type for sin delregion. Maler med overskriftsrad "
         "og eksempelrad ligger i `docs/templates/` (CSV og Excel).",
@@ -103,7 +97,7 @@ def render_markdown() -> str:
         "type, manglende kolonner, ukjent tegnsett). Eksempel på utskrift:",
         "",
         "```",
-        example_validate_output().rstrip("\n"),
+        example_output.rstrip("\n"),
         "```",
         "",
     ]
@@ -139,7 +133,7 @@ def render_markdown() -> str:
 
 def template_headers(kind: str) -> list[str]:
     schema = load_contract().schemas[kind]
-    return [PRETTY_HEADERS.get(f.no, f.no.replace("_", " ").capitalize()) for f in schema.fields]
+    return [pretty_header(f.no) for f in schema.fields]
 
 
 def write_templates(target: Path) -> list[Path]:
@@ -156,25 +150,15 @@ def write_templates(target: Path) -> list[Path]:
         )
         xlsx_path = target / f"{kind}.xlsx"
         row = {f.name: (f.example or None) for f in schema.fields}
-        _write_xlsx(xlsx_path, [f.name for f in schema.fields], headers, [row], sheet=schema.no)
+        write_xlsx(xlsx_path, [f.name for f in schema.fields], headers, [row], sheet=schema.no)
         written += [csv_path, xlsx_path]
     return written
 
 
-def write_docs(docs_dir: Path) -> list[Path]:
+def write_docs(docs_dir: Path, *, example_output: str) -> list[Path]:
     page = docs_dir / "datakontrakt.md"
-    page.write_text(render_markdown(), encoding="utf-8")
+    page.write_text(render_markdown(example_output), encoding="utf-8")
     return [page, *write_templates(docs_dir / "templates")]
 
 
-def main() -> None:
-    from ingestion.paths import PROJECT_ROOT
-
-    for path in write_docs(PROJECT_ROOT / "docs"):
-        print(path)
-
-
-if __name__ == "__main__":
-    main()
-
-__all__ = ["FileFormat", "render_markdown", "write_docs", "write_templates"]
+__all__ = ["render_markdown", "write_docs", "write_templates"]

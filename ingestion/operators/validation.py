@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from .contract import Field, Schema, schema_for, valid_municipality_codes
+from .contract import Field, Schema, detect_kind, schema_for, valid_municipality_codes
 from .identifiers import mask_expr, mask_text, national_id_expr, org_number_expr
 from .readers import LINE_COLUMN, RAGGED_COLUMN, FileUnreadable, RawTable, read_table
 
@@ -179,11 +179,6 @@ class ValidationReport:
         if self.file_error is not None or self.rows_in == 0:
             return 2
         return 1 if self.rejected_rows else 0
-
-    def format_text(self, *, display_name: str | None = None) -> str:
-        from .report import format_report
-
-        return format_report(self, display_name=display_name)
 
 
 # --- per-type parsing ---------------------------------------------------------------------
@@ -527,8 +522,6 @@ def annotate(raw: RawTable, schema: Schema, year: int) -> Annotated:
 def _sibling_ids(path: Path, kind: str, year: int) -> pl.Series | None:
     """Clear IDs from the sibling file of `kind` in the same folder, for reference checks in
     `validate` (ingest compares against the warehouse instead)."""
-    from .api import detect_kind
-
     for candidate in sorted(path.parent.iterdir()):
         if candidate == path or candidate.suffix.lower() not in (".csv", ".xlsx"):
             continue

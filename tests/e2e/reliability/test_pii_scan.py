@@ -17,10 +17,10 @@ import duckdb
 import pytest
 from fpdf import FPDF
 
-from ingestion.operators import IngestError, ingest_file, sample_identifiers
+from ingestion.operators import IngestError, ingest_file
 from ingestion.operators.contract import LOAD_ORDER
-from ingestion.operators.samplegen import generate_dirty
 from ingestion.paths import DBT_PROJECT_DIR, OPERATOR_SAMPLE_DIR
+from samples.operators import generate_dirty, sample_identifiers
 from tests.e2e.reliability.figures import count
 from tests.e2e.reliability.pii import Identifiers, ScanResult, find_in_text, scan_file, scan_tree
 from tests.helpers import DEMO_KEY

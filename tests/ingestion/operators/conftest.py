@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.operators import ingest_file
-from ingestion.operators.samplegen import DirtyFile, generate_dirty
+from samples.operators import DirtyFile, generate_dirty
 
 KEY = b"test-key-not-secret"
 

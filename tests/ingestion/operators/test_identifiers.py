@@ -22,7 +22,7 @@ from ingestion.operators.identifiers import (
     person_key,
     person_keys,
 )
-from ingestion.operators.samplegen import _rule_2032_example, synthetic_national_id
+from samples.operators import _rule_2032_example, synthetic_national_id
 
 
 def test_known_valid_and_invalid_national_ids() -> None:

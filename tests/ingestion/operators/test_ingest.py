@@ -16,15 +16,16 @@ from ingestion.operators import (
     ingest_directories,
     ingest_directory,
     ingest_file,
-    sample_identifiers,
 )
 from ingestion.operators.contract import LOAD_ORDER
-from ingestion.operators.samplegen import (
+from ingestion.paths import OPERATOR_SAMPLE_DIR
+from samples.operators import (
     FileFormat,
     build_region_year,
+    generate_unreadable,
+    sample_identifiers,
     write_region_year,
 )
-from ingestion.paths import OPERATOR_SAMPLE_DIR
 
 from .conftest import KEY, by_kind
 
@@ -199,8 +200,6 @@ def test_must_show_4_idempotent_replace_and_atomic(tmp_path: Path, dirty_files) 
 
 
 def test_unreadable_file_is_refused_and_logged(tmp_path: Path) -> None:
-    from ingestion.operators.samplegen import generate_unreadable
-
     bad = generate_unreadable(tmp_path / "bad")["missing_columns"]
     with pytest.raises(IngestError, match="Påkrevde kolonner mangler"):
         ingest_file(
@@ -316,8 +315,6 @@ def test_a_load_does_not_rewrite_the_row_groups_of_earlier_loads(tmp_path: Path)
 def test_a_failed_file_stops_the_folder_although_the_next_was_validated(tmp_path: Path) -> None:
     """The next file is validated ahead on a worker thread, but is archived and loaded only after
     the one before it loaded: a failure leaves later files untouched, as file by file."""
-    from ingestion.operators.samplegen import generate_unreadable
-
     sample = OPERATOR_SAMPLE_DIR / "midt_buskerud" / "2025"
     folder = tmp_path / "midt_buskerud" / "2025"
     folder.mkdir(parents=True)
@@ -374,8 +371,6 @@ def _three_folders(
 ) -> list[tuple[Path, str, int]]:
     """Copies of three sample folders, in load order; `bad_clients_in` gets a clients file that
     cannot be read, so that folder fails at its second file."""
-    from ingestion.operators.samplegen import generate_unreadable
-
     folders = []
     for region_id, year in (
         ("drammensregionen", 2025),

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from ingestion.operators import detect_kind, validate_file
 from ingestion.operators.cli import validate
-from ingestion.operators.samplegen import generate_unreadable
+from samples.operators import generate_unreadable
 
 from .conftest import by_kind
 

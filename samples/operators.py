@@ -5,23 +5,36 @@ Rows are produced as generators and written as they come, so a national-scale be
 synthetic: fødselsnumre are test numbers (month + 80 or + 40) with valid check digits, e-mail
 addresses are @example.no.
 
-    python -m ingestion.operators.samplegen --out data/sample/operators
+    python -m samples.operators --out data/sample/operators
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
-
-from .contract import REGIONS, Schema, municipalities, normalise_name, schema_for
-from .identifiers import national_id_check_digits, org_number_check_digit
+from ingestion.operators.contract import (
+    REGIONS,
+    Schema,
+    detect_kind,
+    municipalities,
+    normalise_name,
+    schema_for,
+)
+from ingestion.operators.identifiers import (
+    FNR_K1_WEIGHTS,
+    FNR_K2_WEIGHTS,
+    national_id_check_digits,
+    org_number_check_digit,
+)
+from ingestion.operators.readers import read_table
+from ingestion.operators.writers import pretty_header, write_xlsx
 
 SEED = 20260101
 YEARS = (2025, 2026)
@@ -39,27 +52,6 @@ REGION_PREFIX = {
     "kongsberg_numedal": "KN",
     "hallingdal": "HD",
     "midt_buskerud": "MB",
-}
-PRETTY_HEADERS = {
-    "klient_id": "Klient-ID",
-    "fodselsnummer": "Fødselsnummer",
-    "navn": "Navn",
-    "e_post": "E-post",
-    "telefon": "Telefon",
-    "kommunenummer": "Kommunenummer",
-    "kjonn": "Kjønn",
-    "fodselsar": "Fødselsår",
-    "innvandrerbakgrunn": "Innvandrerbakgrunn",
-    "forste_kontakt": "Første kontakt",
-    "henvist_av": "Henvist av",
-    "malgruppe": "Målgruppe",
-    "fullfort_kurs": "Fullført kurs",
-    "arrangement_id": "Arrangement-ID",
-    "opphort_dato": "Opphørt dato",
-    "naeringskode": "Næringskode",
-    "sporsmal": "Spørsmål",
-    "belop": "Beløp",
-    "mal": "Mål",
 }
 
 FIRST_NAMES_F = (
@@ -575,7 +567,7 @@ ROW_SOURCES = {
 def header_for(schema: Schema, name: str, style: str) -> str:
     f = schema.field(name)
     if style == "pretty":
-        return PRETTY_HEADERS.get(f.no, f.no.replace("_", " ").capitalize())
+        return pretty_header(f.no)
     if style == "alias" and f.aliases:
         return f.aliases[0]
     return f.no
@@ -603,7 +595,7 @@ def write_rows(path: Path, kind: str, rows: Iterable[dict], fmt: FileFormat) -> 
     headers = [header_for(schema, n, fmt.headers) for n in names]
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt.encoding == "xlsx":
-        _write_xlsx(path, names, headers, rows)
+        write_xlsx(path, names, headers, rows)
         return path
     with path.open("w", encoding=fmt.encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=fmt.separator, lineterminator="\r\n")
@@ -611,32 +603,6 @@ def write_rows(path: Path, kind: str, rows: Iterable[dict], fmt: FileFormat) -> 
         for row in rows:
             writer.writerow([_text(row.get(n), fmt) for n in names])
     return path
-
-
-def _write_xlsx(
-    path: Path, names: list[str], headers: list[str], rows: Iterable[dict], sheet: str = "Ark1"
-) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    workbook.set_properties({"created": datetime(2025, 1, 1)})  # reproducible bytes
-    sheet_ = workbook.add_worksheet(sheet)
-    date_format = workbook.add_format({"num_format": "dd.mm.yyyy"})
-    sheet_.write_row(0, 0, headers)
-    for r, row in enumerate(rows, start=1):
-        for c, name in enumerate(names):
-            value = row.get(name)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                sheet_.write_string(r, c, "ja" if value else "nei")
-            elif isinstance(value, date):
-                sheet_.write_datetime(
-                    r, c, datetime(value.year, value.month, value.day), date_format
-                )
-            elif isinstance(value, Decimal | int):
-                sheet_.write_number(r, c, float(value))
-            else:
-                sheet_.write_string(r, c, str(value))
-    workbook.close()
 
 
 def write_region_year(
@@ -820,8 +786,6 @@ def _d_number_example() -> str:
 
 def _rule_2032_example() -> str:
     """A number valid only by the 2032 rule (weighted K1 sum 1, 2 or 3 mod 11)."""
-    from .identifiers import FNR_K1_WEIGHTS, FNR_K2_WEIGHTS
-
     for individual in range(100, 500):
         first_nine = f"150385{individual:03d}"
         nums = [int(c) for c in first_nine]
@@ -904,16 +868,12 @@ def generate_unreadable(out_dir: Path) -> dict[str, Path]:
 def sample_identifiers(sample_dir: Path) -> set[str]:
     """Every clear identifier, name, e-mail and phone number in the client files under
     `sample_dir` (as delivered, plus phone digits without spaces), for byte scans of outputs."""
-    from .readers import read_table
-
     schema = schema_for("clients")
     found: set[str] = set()
     for path in sorted(Path(sample_dir).rglob("*")):
         if path.suffix.lower() not in (".csv", ".xlsx") or not path.is_file():
             continue
         try:
-            from .api import detect_kind
-
             if detect_kind(path) != "clients":
                 continue
         except ValueError:
@@ -934,8 +894,6 @@ def sample_identifiers(sample_dir: Path) -> set[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import argparse
-
     parser = argparse.ArgumentParser(description="Write the synthetic operator sample.")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=SEED)
