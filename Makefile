@@ -53,6 +53,9 @@ dev: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	# the import contracts in .importlinter (layers, no samples/tests/bench in production, no
+	# cycles); no cache folder in the checkout, the graph is small
+	$(BIN)/lint-imports --no-cache
 	# its own dbt target folder, so the project's partial parse (a real warehouse's) is kept
 	ETABLERER_DUCKDB_PATH=:memory: DBT_TARGET_PATH=target/sqlfluff $(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
