@@ -1,4 +1,5 @@
-"""The operator data contract: loaded from contract.yaml, plus header and code normalisation."""
+"""The operator data contract: loaded from contract.yaml, plus header and code normalisation and a
+file's kind from its name (`detect_kind`)."""
 
 from __future__ import annotations
 
