@@ -1,4 +1,5 @@
-"""Must-show 3: fct_compliance flags Modum; the uncovered-municipality case is a dbt unit test."""
+"""Must-show 3: fct_compliance flags Modum; the uncovered-municipality case is a dbt unit test of
+the rule model int_compliance_municipalities_covered."""
 
 from __future__ import annotations
 
@@ -78,7 +79,10 @@ def test_unit_tests_ran_and_passed_including_the_gating_and_termination_fixtures
     assert len(unit_tests) >= 8
     assert set(unit_tests.values()) == {"pass"}
     for name in (
-        "test_compliance_flags_party_outside_basis_and_uncovered_municipality",
+        "test_party_outside_the_county_basis_is_flagged",
+        "test_uncovered_and_doubly_covered_municipalities_are_flagged",
+        "test_plan_and_report_deadlines_share_one_rule",
+        "test_compliance_assesses_severity_resolution_scope_and_standing",
         "test_years_after_termination_drop_out",
         "test_termination_within_the_notice_period_is_a_finding",
         "test_payouts_blocked_without_rate_or_approved_plan",

@@ -20,6 +20,10 @@ population_bases as (
     select * from {{ ref('int_population_bases_summed') }}
 ),
 
+standings as (
+    select * from {{ ref('int_region_year_standings') }}
+),
+
 stated_population as (
     select
         agreement_years.agreement_id,
@@ -54,7 +58,9 @@ stated_population as (
                     || 'avtalen.'
             else ''
         end as explanation,
-        '33' as subject_id
+        '33' as subject_id,
+        -- the rule reads SSB's cells for the region's municipalities
+        standings.population_standing as input_standing
     from agreement_years
     inner join agreements
         on agreement_years.agreement_id = agreements.agreement_id
@@ -66,6 +72,10 @@ stated_population as (
         on
             agreement_years.agreement_id = county_funders.agreement_id
             and county_funders.funder_id = '33'
+    left join standings
+        on
+            agreement_years.region_id = standings.region_id
+            and agreement_years.year = standings.year
     where agreements.stated_basis_population is not null
 )
 
