@@ -1,7 +1,8 @@
 """Run a suite: pull its batches from DuckDB (read-only), validate them with GX, write Data Docs.
 
 GX is imported inside the functions, after `GX_ANALYTICS_ENABLED=False` is set, so importing
-`expectations` stays cheap (GX takes ~6 s to import) and free of side effects.
+`expectations` stays cheap (GX is slow to import: docs/performance.md) and free of side
+effects.
 """
 
 from __future__ import annotations
@@ -103,13 +104,14 @@ def _quiet_gx() -> None:
 
 
 def import_gx() -> None:
-    """Import GX, quietly: the first import takes about 5 s."""
+    """Import GX, quietly (the first import is the slow one)."""
     _quiet_gx()
     import great_expectations  # noqa: F401
 
 
 # Data Docs still to write: (the suite's ephemeral context, its site name, its folder). Writing
-# them is about a third of a suite's time, and the verdict does not wait for it (`defer_docs`).
+# them is a good part of a suite's time (docs/performance.md), so the verdict does not wait for
+# it (`defer_docs`).
 _deferred_docs: list[tuple[Any, str, Path]] = []
 
 
@@ -172,7 +174,7 @@ def validate_batches(
             batch.name
         ).add_batch_definition_whole_dataframe("whole")
         # The suite goes into the context whole: each add_expectation on a stored suite
-        # serialises the whole suite to the store again (about a third of the suite's time).
+        # serialises the whole suite to the store again (docs/performance.md).
         suite = context.suites.add(
             gx.ExpectationSuite(
                 name=f"{suite_name}.{batch.name}", expectations=list(batch.expectations)

@@ -1,12 +1,13 @@
 """Suites in a warm worker process.
 
-Importing GX takes about 5 s of one core. A command that will run suites later calls
-`start_worker()` first: a spawned process imports GX on the other core while the caller loads
-Dagster, dbt's manifest and the raw data, and `run_suite_in_worker` then costs the validation
-alone. The verdict comes back before the suite's Data Docs are written (about a third of a
-suite's time): the worker writes them once no suite has come for `DOCS_WHEN_IDLE_S`, while dbt or
-the reports run, and `stop_worker` waits for them. Without a worker (the Dagster UI, tests), or if
-the worker dies, suites run in this process, Data Docs included.
+Importing GX is slow, and so is writing a suite's Data Docs (docs/performance.md, "Costs the code
+works around"). A command that will run suites later calls `start_worker()` first: a spawned
+process imports GX on the other core while the caller loads Dagster, dbt's manifest and the raw
+data, and `run_suite_in_worker` then costs the validation alone. The verdict comes back before
+the suite's Data Docs are written: the worker writes them once no suite has come for
+`DOCS_WHEN_IDLE_S`, while dbt or the reports run, and `stop_worker` waits for them. Without a
+worker (the Dagster UI, tests), or if the worker dies, suites run in this process, Data Docs
+included.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from expectations.runner import build_deferred_docs, import_gx, run_suite
 log = logging.getLogger(__name__)
 
 # Seconds without a new suite before the worker writes the Data Docs it owes. Check steps follow
-# each other within a few hundredths of a second; a gap this long means other work has started.
+# each other almost at once (docs/performance.md); a gap this long means other work has started.
 DOCS_WHEN_IDLE_S = 0.5
 
 _worker: ProcessPoolExecutor | None = None
@@ -51,7 +52,7 @@ def start_worker() -> None:
 
 def _skip_final_collection() -> None:
     """In the worker: freeze its objects as it exits, so that Python's last garbage collection
-    does not walk GX's and pandas' objects (most of a second) while `stop_worker` waits."""
+    does not walk GX's and pandas' objects while `stop_worker` waits (docs/performance.md)."""
     atexit.register(gc.freeze)
 
 

@@ -2,7 +2,7 @@
     regions (one id or a list). The scope comes from var('year') and var('region_id'), or, in
     pipeline runs, from the environment variable ETABLERER_DBT_SCOPE (JSON with the same two keys),
     which is read only while executing. Changed --vars make dbt parse the whole project again
-    (about 2.5 s); a scope dbt never sees while parsing keeps its partial parse. -#}
+    (docs/performance.md); a scope dbt never sees while parsing keeps its partial parse. -#}
 
 {% macro _as_list(value) -%}
     {%- if value is none or value == '' or value == [] -%}

@@ -1,7 +1,7 @@
 """A DuckDB 1.x reader, as older ODBC/JDBC BI drivers embed, opens the published file.
 
 The reader is DuckDB 1.0.0, the oldest 1.x, installed in a side venv `.venv-duckdb1/` in the project
-(kept between runs; the first install takes about 5 s with a warm pip cache). The same reader cannot
+(kept between runs, so only the first run installs it). The same reader cannot
 open a file in DuckDB 2.0's default storage format, which is why the publisher writes v1.0.0.
 """
 
