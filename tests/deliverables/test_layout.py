@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from deliverables import annual_report, charts, county_overview, html, page_images, pdf
+from deliverables import annual_report_content, charts, county_overview, html, page_images, pdf
 from deliverables.formatting import NO_BREAK_SPACE
 from deliverables.marts import read_marts
 from deliverables.model import Report, Section, Table, figure, text
@@ -38,7 +38,9 @@ CHECKS = [
 def reports(deliverables_warehouse) -> list[Report]:
     data = read_marts(deliverables_warehouse, YEAR)
     built = [
-        annual_report.build_region_report(data, region, checks=CHECKS, generated_at="01.01.2027")
+        annual_report_content.build_region_report(
+            data, region, checks=CHECKS, generated_at="01.01.2027"
+        )
         for region in data.regions
     ]
     return built + [county_overview.build_overview(data, checks=CHECKS, generated_at="x")]
@@ -143,7 +145,7 @@ def test_the_pdf_summarises_the_checks_and_the_html_lists_every_one(
     the checks that did not pass by name, and the HTML keeps the full list."""
     data = read_marts(deliverables_warehouse, YEAR)
     failing = replace(CHECKS[-1], passed=False, successful=11)
-    report = annual_report.build_region_report(
+    report = annual_report_content.build_region_report(
         data, data.regions[0], checks=[*CHECKS[:-1], failing], generated_at="x"
     )
     path = tmp_path / "report.pdf"
