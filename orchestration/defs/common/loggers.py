@@ -52,6 +52,8 @@ class _ProgressHandler(logging.Handler):
         self._marts_shown: set[str] = set()  # a range run materialises a mart once per partition
 
     def emit(self, record: logging.LogRecord) -> None:
+        # Dagster puts its event on the record as `dagster_meta`, undocumented and with no public
+        # accessor: tests/orchestration/test_private_api_guards.py checks it is still there.
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is not None and event.event_type_value == "ASSET_MATERIALIZATION":
