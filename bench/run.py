@@ -152,7 +152,7 @@ START_UP = "start-up and Dagster"
 def step_kind(step: str) -> str:
     if "_gx_" in step:
         return "GX"
-    if step == "dbt_models":
+    if step in ("dbt_models", "dbt_shared_models"):
         return "dbt"
     if step.startswith("raw_"):
         return "loading"

@@ -369,13 +369,20 @@ def _run_jobs(
     sample: bool,
 ) -> list[RunSummary]:
     from orchestration.defs.common.partitions import year_range_tags, year_region_key
-    from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG
+    from orchestration.defs.dbt.assets import dbt_shared_models, shared_models_to_build
+    from orchestration.defs.reports.jobs import COUNTY_INLINE_TAG
 
     summaries = []
     if not skip_ssb:
         summaries.append(run_job(instance, "ssb_population_job", None))
     # The agreements' findings gate the payouts: checked on every run (a fraction of a second).
     summaries.append(run_job(instance, "agreement_check_job", None))
+    # The seeds, dims and views that every region-year reads: built when one is missing or its
+    # code changed (a new release, an edited seed), not in each year's run.
+    changed = shared_models_to_build(instance, paths.warehouse_path())
+    if changed and all(s.success for s in summaries):
+        label = f"{len(changed)} av {len(dbt_shared_models.keys)} mangler eller er endret"
+        summaries.append(run_job(instance, "shared_models_job", None, label=label))
     for year in sorted(years) if all(s.success for s in summaries) else []:
         # One run over the year's region-years (one region, or the range of all), then the
         # county's files for the year, which read every region.

@@ -8,33 +8,39 @@ from orchestration.defs.agreements.schedules import agreement_check_schedule
 from orchestration.defs.common.loggers import progress_logger
 from orchestration.defs.common.resources import WarehouseResource
 from orchestration.defs.common.sensors import run_failure_sensor
-from orchestration.defs.dbt.assets import dbt_models
+from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models
+from orchestration.defs.dbt.jobs import shared_models_job
 from orchestration.defs.dbt.resources import dbt_resource
 from orchestration.defs.operators.assets import raw_operators
-from orchestration.defs.operators.sensors import landing_sensor, operator_records_job
+from orchestration.defs.operators.jobs import operator_records_job
+from orchestration.defs.operators.sensors import landing_sensor
 from orchestration.defs.publish.assets import published_warehouse
 from orchestration.defs.quality.checks import gx_checks
 from orchestration.defs.reports.assets import report_assets
-from orchestration.defs.reports.schedules import (
+from orchestration.defs.reports.jobs import (
     activity_plan_job,
-    activity_plan_schedule,
     annual_report_job,
-    annual_report_schedule,
     county_reports_job,
-    payout_august_schedule,
-    payout_january_schedule,
     payout_job,
-    region_years_built_sensor,
     yearly_pipeline_job,
 )
+from orchestration.defs.reports.schedules import (
+    activity_plan_schedule,
+    annual_report_schedule,
+    payout_august_schedule,
+    payout_january_schedule,
+)
+from orchestration.defs.reports.sensors import region_years_built_sensor
 from orchestration.defs.ssb.assets import raw_ssb__population
-from orchestration.defs.ssb.schedules import ssb_population_job, ssb_population_schedule
+from orchestration.defs.ssb.jobs import ssb_population_job
+from orchestration.defs.ssb.schedules import ssb_population_schedule
 
 defs = dg.Definitions(
     assets=[
         raw_ssb__population,
         raw_agreements,
         raw_operators,
+        dbt_shared_models,
         dbt_models,
         *report_assets,
         published_warehouse,
@@ -43,6 +49,7 @@ defs = dg.Definitions(
     jobs=[
         ssb_population_job,
         agreement_check_job,
+        shared_models_job,
         operator_records_job,
         yearly_pipeline_job,
         payout_job,

@@ -1,15 +1,24 @@
 """Helpers shared by the tests: run the CLI in an isolated environment."""
 
+import contextlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
 
 from ingestion.paths import OPERATOR_SAMPLE_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ETABLERER = Path(sys.executable).parent / "etablerer"
+WEBSERVER = Path(sys.executable).parent / "dagster-webserver"
+DAGSTER = Path(sys.executable).parent / "dagster"
 DEMO_KEY = "demo-key-for-the-bundled-synthetic-sample-only"
 
 
@@ -45,3 +54,49 @@ def copy_of_sample_run(sample_pipeline: dict, tmp_path: Path) -> tuple[Path, Pat
     operators = tmp_path / "operators"
     shutil.copytree(OPERATOR_SAMPLE_DIR, operators)
     return root, operators
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_webserver(
+    env: dict[str, str], port: int | None = None, daemon: bool = False
+) -> Iterator[str]:
+    """`dagster-webserver` on the project's workspace.yaml, or with `daemon` `dagster dev` (the
+    webserver and the daemon, as `make dev` starts them: runs launched from the UI are queued, and
+    the daemon starts them). Yields the url once /server_info answers; stops the processes after."""
+    port = port or free_port()
+    command = [str(DAGSTER), "dev"] if daemon else [str(WEBSERVER)]
+    process = subprocess.Popen(
+        [*command, "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own group: the code server and the daemon stop with it
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        # A generous bound for a loaded machine; the loop ends as soon as the server answers.
+        deadline = time.monotonic() + 180
+        while True:
+            assert process.poll() is None, "dagster-webserver ended before it answered"
+            try:
+                if httpx.get(f"{url}/server_info", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "dagster-webserver did not answer within 180 s"
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -90,3 +90,63 @@ def test_a_dbt_commands_partial_parse_goes_back_to_the_project(tmp_path, dbt_man
     (run_target / "partial_parse.msgpack").write_bytes(b"parsed with this profile")
     assert keep_partial_parse(run_target, project_target) is True
     assert (project_target / "partial_parse.msgpack").read_bytes() == b"parsed with this profile"
+
+
+def test_the_dbt_graph_splits_into_region_year_models_and_shared_ones(dbt_manifest):
+    """Seeds and what is built from seeds, SSB and the agreements alone are shared (not
+    partitioned); what reads the operators' data, and every incremental mart, is a region-year
+    model. The lineage stays whole: operator and SSB sources → staging → marts → reports."""
+    from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models
+
+    defs = load_defs_from_workspace()
+    graph = defs.resolve_asset_graph()
+    shared = {key.to_user_string() for key in dbt_shared_models.keys}
+    region_year = {key.to_user_string() for key in dbt_models.keys}
+    assert not shared & region_year
+    assert {"agreements", "payees", "regions", "dim_region", "stg_ssb__population"} <= shared
+    assert {"stg_operators__clients", "fct_funding", "fct_payouts", "fct_compliance"} <= region_year
+    assert all(graph.get(dg.AssetKey(name)).partitions_def is None for name in shared)
+    assert all(graph.get(dg.AssetKey(name)).partitions_def is not None for name in region_year)
+    for name in shared:  # built only when missing or changed, not by region-year jobs
+        assert graph.get(dg.AssetKey(name)).automation_condition is not None
+    for job in ("yearly_pipeline_job", "operator_records_job", "payout_job", "annual_report_job"):
+        selected = defs.resolve_job_def(job).asset_layer.selected_asset_keys
+        assert not {key.to_user_string() for key in selected} & shared, job
+    upstream = dg.AssetSelection.assets("fct_payouts").upstream().resolve(graph)
+    assert {dg.AssetKey("raw_operators__clients"), dg.AssetKey("agreements")} <= upstream
+
+
+def test_shared_models_are_built_when_missing_or_changed(dbt_manifest, tmp_path):
+    """`etablerer run` asks the instance and the warehouse: a model never built, built from other
+    code, or gone from the warehouse file is built again; the others are not."""
+    import duckdb
+
+    from orchestration.defs.dbt.assets import (
+        CODE_VERSION_TAG,
+        dbt_shared_models,
+        shared_models_to_build,
+    )
+
+    specs = {spec.key: spec for spec in dbt_shared_models.specs}
+    instance = dg.DagsterInstance.ephemeral()
+    db = tmp_path / "etablerer.duckdb"
+    assert shared_models_to_build(instance, db) == list(specs)  # nothing built yet
+
+    relations = {key: str(spec.metadata["dagster/table_name"]) for key, spec in specs.items()}
+    with duckdb.connect(str(db)) as con:
+        for name in relations.values():
+            schema, table = name.split(".")[1:]
+            con.execute(f"create schema if not exists {schema}")
+            con.execute(f"create table {schema}.{table} (x integer)")
+    for key, spec in specs.items():
+        tags = {CODE_VERSION_TAG: spec.code_version}
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, tags=tags))
+    assert shared_models_to_build(instance, db) == []
+
+    changed, dropped = dg.AssetKey("payees"), dg.AssetKey("dim_region")
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization(changed, tags={CODE_VERSION_TAG: "built from older code"})
+    )
+    with duckdb.connect(str(db)) as con:
+        con.execute(f"drop table {relations[dropped].split('.', 1)[1]}")
+    assert set(shared_models_to_build(instance, db)) == {changed, dropped}

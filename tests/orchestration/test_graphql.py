@@ -1,17 +1,12 @@
 """The real webserver serves the definitions: assets and schedules listed through GraphQL."""
 
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.helpers import PROJECT_ROOT, isolated_env
+from tests.helpers import isolated_env, running_webserver
 
-WEBSERVER = Path(sys.executable).parent / "dagster-webserver"
 QUERY = """
 {
   assetNodes { assetKey { path } }
@@ -24,38 +19,10 @@ QUERY = """
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def webserver_url(tmp_path_factory, dbt_manifest):
-    port = free_port()
-    env = isolated_env(tmp_path_factory.mktemp("webserver"))
-    process = subprocess.Popen(
-        [str(WEBSERVER), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/server_info", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("dagster-webserver did not answer within 90 s")
+    with running_webserver(isolated_env(tmp_path_factory.mktemp("webserver"))) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def graphql(url: str) -> dict:

@@ -88,7 +88,7 @@ def succeeded(repository, job_name: str, tags: dict[str, str]) -> dg.RunStatusSe
 def test_county_files_follow_a_successful_region_year_run(
     repository, job_name, tags, county_assets
 ):
-    from orchestration.defs.reports.schedules import region_years_built_sensor
+    from orchestration.defs.reports.sensors import region_years_built_sensor
 
     (request,) = region_years_built_sensor(succeeded(repository, job_name, tags))
     year = (tags.get("dagster/partition") or tags["dagster/asset_partition_range_end"])[-4:]
@@ -110,7 +110,7 @@ def test_county_reports_job_holds_the_four_county_files(repository):
 
 
 def test_a_backfill_over_two_years_asks_for_both_years_county_files(repository):
-    from orchestration.defs.reports.schedules import region_years_built_sensor
+    from orchestration.defs.reports.sensors import region_years_built_sensor
 
     tags = {
         "dagster/asset_partition_range_start": "drammensregionen|2025",
@@ -121,7 +121,8 @@ def test_a_backfill_over_two_years_asks_for_both_years_county_files(repository):
 
 
 def test_runs_that_build_their_county_files_themselves_are_left_alone(repository):
-    from orchestration.defs.reports.schedules import COUNTY_INLINE_TAG, region_years_built_sensor
+    from orchestration.defs.reports.jobs import COUNTY_INLINE_TAG
+    from orchestration.defs.reports.sensors import region_years_built_sensor
 
     tags = {"dagster/partition": "hallingdal|2026", COUNTY_INLINE_TAG: "true"}
     context = succeeded(repository, "yearly_pipeline_job", tags)

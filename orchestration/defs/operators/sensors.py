@@ -14,26 +14,16 @@ from ingestion import paths
 from ingestion.operators.api import MAX_ROW_DROP_ENV, file_sha256
 from ingestion.operators.identifiers import KEY_ENV, KEY_FILE_ENV, SYNTHETIC_DATA_ENV
 from orchestration.defs.common.partitions import (
-    COUNTY_YEAR_ASSETS,
     REGION_IDS,
     report_year_partitions,
     year_region_key,
-    year_region_partitions,
 )
-from orchestration.defs.operators.assets import raw_operators
+from orchestration.defs.operators.jobs import operator_records_job
 
 # A file must keep its size and mtime for this long before it is taken: operators copy large
 # exports over slow shares.
 SETTLE_SECONDS = 30
 ACCEPTED_SUFFIXES = {".csv", ".xlsx", ".txt"}
-
-operator_records_job = dg.define_asset_job(
-    name="operator_records_job",
-    # The county's year-level files follow through region_years_built_sensor.
-    selection=dg.AssetSelection.assets(raw_operators).downstream() - COUNTY_YEAR_ASSETS,
-    partitions_def=year_region_partitions,
-    description="Laster en regions filer for et år og bygger alt som avhenger av dem.",
-)
 
 
 def stable_landing_files(

@@ -4,18 +4,22 @@ import dagster as dg
 
 from deliverables import publish
 from orchestration.defs.common.partitions import (
-    ALL_REGIONS_OF_YEAR,
     COUNTY_YEAR_TAGS,
     report_year_partitions,
 )
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
-from orchestration.defs.dbt.assets import dbt_models
+from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models, year_deps
 from orchestration.defs.dbt.resources import dbt_project
 
 # Every dbt model in models/marts (facts and dims), as the dbt assets name them. The marts' GX
 # checks are blocking, so a failed check stops this asset in the run.
 MART_KEYS = sorted(
-    (spec.key for spec in dbt_models.specs if spec.group_name == "marts"),
+    (
+        spec.key
+        for dbt in (dbt_models, dbt_shared_models)
+        for spec in dbt.specs
+        if spec.group_name == "marts"
+    ),
     key=lambda key: key.to_user_string(),
 )
 
@@ -24,7 +28,7 @@ MART_KEYS = sorted(
     key="published_warehouse",
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    deps=[dg.AssetDep(key, partition_mapping=ALL_REGIONS_OF_YEAR) for key in MART_KEYS],
+    deps=year_deps(MART_KEYS),
     partitions_def=report_year_partitions,
     tags=COUNTY_YEAR_TAGS,
     pool=DUCKDB_WRITER_POOL,

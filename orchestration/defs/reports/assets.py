@@ -8,7 +8,6 @@ from deliverables import annual_report, county_overview, index, payouts, plan_re
 from deliverables.marts import region_names
 from deliverables.quality import CheckStatus
 from orchestration.defs.common.partitions import (
-    ALL_REGIONS_OF_YEAR,
     COUNTY_YEAR_TAGS,
     ONE_RUN_PER_BACKFILL,
     RegionYearScope,
@@ -16,7 +15,7 @@ from orchestration.defs.common.partitions import (
     year_region_partitions,
 )
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
-from orchestration.defs.dbt.assets import dbt_models
+from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models, year_deps
 from orchestration.defs.quality.checks import gx_checks
 
 # Every mart a report reads: its checks (GX suites and dbt tests) gate the report.
@@ -38,8 +37,10 @@ PLAN_MARTS = ["fct_plan_vs_actual", "fct_region_kpis", "fct_compliance", "dim_re
 # Every check of the code location: dbt's tests and the GX suites. Taken from their definitions,
 # not from the job's asset graph, which holds only the checks of the job's own selection (none in
 # county_reports_job), and not from context.repository_def, which a step run in process lacks.
-ALL_CHECK_KEYS = frozenset(dbt_models.check_keys) | frozenset(
-    key for check in gx_checks for key in check.check_keys
+ALL_CHECK_KEYS = (
+    frozenset(dbt_models.check_keys)
+    | frozenset(dbt_shared_models.check_keys)
+    | frozenset(key for check in gx_checks for key in check.check_keys)
 )
 
 
@@ -102,7 +103,7 @@ def report_asset(key: str, kinds: set[str], deps: list[str], description: str):
         key=key,
         group_name="reports",
         kinds=kinds,
-        deps=[dg.AssetDep(dep, partition_mapping=ALL_REGIONS_OF_YEAR) for dep in deps],
+        deps=year_deps(deps),
         partitions_def=report_year_partitions,
         tags=COUNTY_YEAR_TAGS,
         pool=DUCKDB_WRITER_POOL,

@@ -2,11 +2,7 @@
 
 import dagster as dg
 
-ssb_population_job = dg.define_asset_job(
-    name="ssb_population_job",
-    selection=dg.AssetSelection.assets("raw_ssb__population"),
-    description="Henter folketall fra SSB (kvartalsvis).",
-)
+from orchestration.defs.ssb.jobs import ssb_population_job
 
 # SSB publishes the quarter's population about seven weeks after it ends; run in the third week of
 # the second month of each quarter.
