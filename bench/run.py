@@ -359,7 +359,7 @@ class Bench:
         return project, b["seconds"]["year"]
 
     def transformation(self) -> float:
-        self.say("2. transformation: SSB load, dbt build, dbt compile, compiled SQL")
+        self.say("2. transformation: SSB and agreements load, dbt build, dbt compile, compiled SQL")
         db = self.work / "national" / "etablerer.duckdb"
         ssb = measure(
             [str(BIN / "etablerer"), "ssb", "fetch", "--offline", "--db", str(db)],
@@ -368,6 +368,8 @@ class Bench:
         )
         if ssb.returncode != 0:
             self.say("SSB load failed; dbt will report missing population")
+        if self.stage("agreement_checks", {"db": str(db)}).returncode != 0:
+            self.say(f"the agreements' check failed; dbt will miss raw.agreement_*; see {self.log}")
         floor_db = self.floor_copy(db, "compiled")
         build = self.dbt("build", db, self.work / "dbt_build")
         compiled = self.dbt("compile", floor_db, self.work / "dbt_compile")

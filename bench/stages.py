@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench.scale import SCALE_FORMATS
+from ingestion import agreements, paths
 from ingestion.operators.contract import LOAD_ORDER, schema_for
 
 _DUCKDB_TYPES = {"date": "date", "decimal": "decimal(18,2)", "integer": "integer"}
@@ -250,6 +251,13 @@ def step_timings(args: dict) -> dict:
     return jobs
 
 
+def agreement_checks(args: dict) -> dict:
+    """The configured agreements' texts checked and loaded raw, as `raw_agreements` does: the
+    staging views on them exist before dbt builds."""
+    checks = agreements.check_configured_agreements(paths.AGREEMENTS_DIR)
+    return {"findings": agreements.load_agreement_checks(Path(args["db"]), checks)}
+
+
 def drop_last_line(args: dict) -> dict:
     """A changed export: the region-year's files, with the last activity removed."""
     source, target = Path(args["source"]), Path(args["target"])
@@ -268,6 +276,7 @@ STAGES = {
     "compiled_sql": compiled_sql,
     "step_timings": step_timings,
     "drop_last_line": drop_last_line,
+    "agreement_checks": agreement_checks,
 }
 
 
