@@ -90,11 +90,12 @@ def _project_macros(called: list[str]) -> list[str]:
 # The nodes a region-year run builds: what reads the operators' data, and the incremental marts.
 # dbt's own selection syntax, so `dbt ls --select` shows the same split.
 REGION_YEAR_SELECT = "source:operators+ config.materialized:incremental"
-# A shared model is built when it is missing or its code changed: the daemon's automation sensor
-# evaluates this, and `etablerer run` asks the same of the instance (shared_models_to_build).
+# A shared model is built when it is missing or its code changed, once the SSB and agreement
+# tables its views read exist: the daemon's automation sensor evaluates this, and `etablerer run`
+# asks the same of the instance (shared_models_to_build) after its SSB and agreement jobs.
 SHARED_MODELS_CONDITION = (
     dg.AutomationCondition.on_missing() | dg.AutomationCondition.code_version_changed()
-)
+) & ~dg.AutomationCondition.any_deps_missing()
 
 
 class SharedModelsTranslator(EtablererDbtTranslator):
