@@ -351,7 +351,7 @@ def _run(years: tuple[int, ...], region_id: str | None, skip_ssb: bool, sample: 
     ensure_environment()
     import dagster as dg
 
-    # One instance for the command's runs: making one opens its storages (about 0.4 s).
+    # One instance for the command's runs: making one opens its storages (docs/performance.md).
     with dg.DagsterInstance.get() as instance:
         for run_id in recover_interrupted_runs(instance):
             click.echo(f"  ! avbrutt kjøring {run_id} markert som feilet, låsen frigitt", err=True)

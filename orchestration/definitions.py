@@ -68,7 +68,7 @@ defs = dg.Definitions(
     sensors=[landing_sensor, region_years_built_sensor, run_failure_sensor],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource},
     loggers={"progress": progress_logger, "console": dg.colored_console_logger},
-    # One process: a step costs ~30 ms in process against ~2 s in a subprocess, and DuckDB has a
-    # single writer anyway.
+    # One process: a step in process costs a small part of one in a subprocess of its own
+    # (docs/performance.md), and DuckDB has a single writer anyway.
     executor=dg.in_process_executor,
 )

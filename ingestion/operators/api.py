@@ -521,9 +521,8 @@ def _ingest_region_years(
     # read, checked and loaded while the worker is busy with the largest file. The worker runs one
     # folder ahead, so it is busy while this thread loads a folder's last files; no further, so
     # the prepared frames of at most two folders are held. DuckDB holds the loads in memory until
-    # the checkpoint: the national benchmark peaks at 1.1 GB of memory (0.46 GB folder by folder;
-    # 0.74 GB with a checkpoint per folder, which cost 0.8 s); bulk_loading's WAL threshold
-    # (1 GiB) bounds it.
+    # the checkpoint (its memory, against a checkpoint per folder: docs/performance.md);
+    # bulk_loading's WAL threshold (1 GiB) bounds it.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-prepare")
     results: list[IngestResult] = []
     try:

@@ -96,16 +96,16 @@ def bulk_loading(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
       own. The vacuum merges partly filled row groups with their neighbours so that each holds
       122 880 rows. Every file we load leaves one partly filled row group per table, so on a
       growing warehouse each checkpoint re-compressed and rewrote the partial groups and all the
-      groups behind them: 14 of the 28 s the national benchmark spent in DuckDB. Without it a
+      groups behind them: half the national benchmark's time in DuckDB. Without it a
       load is written once. The cost: one or two row groups per table per load, about 12 % more
       file, and the groups of a replaced partition are dropped whole.
     - No automatic checkpoint while the block runs (`checkpoint_threshold`): the commit of
       whichever small file crossed the WAL threshold paid for checkpointing the loads before it
-      (0.9 s of the benchmark, in establishments files of 3 000 rows). The WAL holds what the
+      (establishments files of 3 000 rows). The WAL holds what the
       block loads, until the checkpoint at the end.
     - One DuckDB thread fewer than cores (`threads`): `ingest_directories` validates the next file
       on a worker thread meanwhile, and on two cores a second DuckDB thread only contended with
-      it (about 1 s of 21 s)."""
+      it. The figures: docs/performance.md, "Costs the code works around"."""
     con.execute("set max_vacuum_tasks = 0")
     con.execute("set checkpoint_threshold = '1GiB'")
     con.execute(f"set threads = {max(1, (os.cpu_count() or 1) - 1)}")

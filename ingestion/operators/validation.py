@@ -28,8 +28,8 @@ EARLIEST_DATE = date(1900, 1, 1)
 _TRUE = ("ja", "j", "yes", "y", "true", "sann", "1", "x")
 _FALSE = ("nei", "n", "no", "false", "usann", "0")
 ROW_COLUMN = "(rad)"
-# Polars' in-memory engine runs the validation plan (many columns of one small frame) about a
-# third faster than the default streaming engine, which is built for data larger than memory.
+# Polars' in-memory engine runs the validation plan (many columns of one small frame) faster than
+# the default streaming engine, which is built for data larger than memory (docs/performance.md).
 ENGINE = "in-memory"
 
 REASONS: dict[str, tuple[str, str]] = {
