@@ -36,3 +36,11 @@ def rendered(deliverables_warehouse, tmp_path_factory) -> dict:
     }
     result["index"] = index.write_index(out, YEAR, region_names(db))
     return result
+
+
+@pytest.fixture
+def warehouse_copy(deliverables_warehouse, tmp_path) -> Path:
+    """A copy of the sample's warehouse that a test may change."""
+    target = tmp_path / "etablerer.duckdb"
+    shutil.copyfile(deliverables_warehouse, target)
+    return target

@@ -5,7 +5,6 @@ payee that is missing shows «mangler» and its row is not payable."""
 
 import csv
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -236,13 +235,6 @@ def test_payee_stop_reason_names_what_is_missing_or_wrong():
     assert "organisasjonsnummeret 974760674 er ugyldig" in payee_stop_reason("a", bad_org)
     bad_account = Payee("a", "Operatør AS", "974760673", "86011117948", "measured")
     assert "kontonummeret 86011117948 er ugyldig" in payee_stop_reason("a", bad_account)
-
-
-@pytest.fixture
-def warehouse_copy(deliverables_warehouse, tmp_path):
-    target = tmp_path / "etablerer.duckdb"
-    shutil.copyfile(deliverables_warehouse, target)
-    return target
 
 
 def test_a_payer_without_a_payee_gets_mangler_and_is_not_ready(warehouse_copy, tmp_path):

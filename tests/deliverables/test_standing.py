@@ -4,7 +4,6 @@ the figures, the agreement's status, and payouts where only `ready` rows are cou
 
 import html as html_lib
 import re
-import shutil
 from decimal import Decimal
 
 import duckdb
@@ -200,13 +199,6 @@ def test_payout_file_sum_ready_is_zero_on_the_sample(rendered):
 
 
 # --- on changed copies of the warehouse --------------------------------------------------
-
-
-@pytest.fixture
-def warehouse_copy(deliverables_warehouse, tmp_path):
-    target = tmp_path / "etablerer.duckdb"
-    shutil.copyfile(deliverables_warehouse, target)
-    return target
 
 
 def test_payout_file_counts_only_ready_rows(warehouse_copy, tmp_path):
