@@ -25,13 +25,40 @@ def webserver_url(tmp_path_factory, dbt_manifest):
         yield url
 
 
+LOCATIONS = """
+{
+  workspaceOrError {
+    ... on Workspace {
+      locationEntries {
+        name
+        loadStatus
+        locationOrLoadError { __typename ... on PythonError { message } }
+      }
+    }
+  }
+}
+"""
+# Bounds for a hung test only: a busy machine loads the definitions and answers slowly.
+LOADED_WITHIN_S = 600
+ANSWER_WITHIN_S = 120
+
+
+def _ask(url: str, query: str) -> dict:
+    answer = httpx.post(f"{url}/graphql", json={"query": query}, timeout=ANSWER_WITHIN_S)
+    return answer.json()["data"]
+
+
 def graphql(url: str) -> dict:
-    # The code location loads in the background; ask until it has.
-    deadline = time.monotonic() + 90
+    """QUERY, asked once the code location, which loads in the background, says it has loaded."""
+    deadline = time.monotonic() + LOADED_WITHIN_S
     while True:
-        data = httpx.post(f"{url}/graphql", json={"query": QUERY}, timeout=30).json()["data"]
-        if data["assetNodes"] or time.monotonic() > deadline:
-            return data
+        entries = _ask(url, LOCATIONS)["workspaceOrError"].get("locationEntries") or []
+        loaded = [e["locationOrLoadError"] or {} for e in entries]  # null while loading
+        failed = [e for e in loaded if e.get("__typename") == "PythonError"]
+        assert not failed, failed
+        if entries and all(e["loadStatus"] == "LOADED" for e in entries):
+            return _ask(url, QUERY)
+        assert time.monotonic() < deadline, f"not loaded in {LOADED_WITHIN_S} s: {entries}"
         time.sleep(1)
 
 

@@ -11,55 +11,77 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
 
+import ingestion.db
 from ingestion.db import WarehouseLocked, connect_writer
 from ingestion.paths import OPERATOR_SAMPLE_DIR
 from tests.e2e.reliability.figures import count
 from tests.e2e.reliability.state import copy_warehouse, diff, open_and_read_state
 from tests.helpers import ETABLERER, PROJECT_ROOT, isolated_env
 
+# Holds the file for writing until a line comes on stdin (or stdin closes), then adds its row.
 HOLD = """
-import sys, time, duckdb
+import sys, duckdb
 con = duckdb.connect(sys.argv[1])
 con.execute("create table if not exists t (n integer)")
 print("held", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()
 con.execute("insert into t values (1)")
 con.close()
 """
 
 
-def _hold_lock(db: Path, seconds: float) -> subprocess.Popen:
-    """Another process that holds the file for `seconds`; returns once it holds it."""
+def _hold_lock(db: Path) -> subprocess.Popen:
+    """Another process that holds the file until told to let go; returns once it holds it."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
 
+def _let_go(holder: subprocess.Popen) -> None:
+    holder.stdin.write("let go\n")
+    holder.stdin.flush()
+
+
 def test_connect_writer_waits_for_the_lock_then_writes(tmp_path):
+    """The holder lets go only once `connect_writer` has said that it waits, so the holder's row
+    comes first only if it really waited for the lock."""
     db = tmp_path / "w.duckdb"
-    holder = _hold_lock(db, 2.0)
-    started = time.monotonic()
-    with connect_writer(db, timeout_s=60, poll_s=0.1) as con:
-        waited = time.monotonic() - started
-        con.execute("insert into t values (2)")
-        rows = sorted(n for (n,) in con.execute("select n from t").fetchall())
-    assert holder.wait() == 0
+    holder = _hold_lock(db)
+    waits = []
+
+    def tell_the_holder(line: str) -> None:
+        waits.append(line)
+        _let_go(holder)
+
+    try:
+        # The bound only ends a hung test: the holder lets go as soon as it is told.
+        with connect_writer(db, timeout_s=600, poll_s=0.1, on_wait=tell_the_holder) as con:
+            con.execute("insert into t values (2)")
+            rows = sorted(n for (n,) in con.execute("select n from t").fetchall())
+    finally:
+        holder.stdin.close()
+    assert holder.wait(timeout=120) == 0
     count("concurrent_cases")
-    assert waited > 1.0 and rows == [1, 2]  # the holder's row kept, ours added after it
+    assert len(waits) == 1 and f"er låst av prosess {holder.pid} (" in waits[0]
+    assert rows == [1, 2]  # the holder's row kept, ours added after it
 
 
 def test_connect_writer_gives_up_with_a_norwegian_message_naming_the_file(tmp_path):
     db = tmp_path / "w.duckdb"
-    holder = _hold_lock(db, 30.0)
-    started = time.monotonic()
+    holder = _hold_lock(db)  # until it is killed below
     try:
         with pytest.raises(WarehouseLocked) as caught:
             connect_writer(db, timeout_s=1.0, poll_s=0.1)
@@ -67,20 +89,28 @@ def test_connect_writer_gives_up_with_a_norwegian_message_naming_the_file(tmp_pa
         holder.kill()
         holder.wait()
     count("concurrent_cases")
-    assert 0.8 < time.monotonic() - started < 10
+    # It gave up after the second it was given (it stops when one more poll would pass it), not
+    # at once and not after its default 120 s. Its own clock: a busy machine only makes it later.
+    assert 0.9 < caught.value.waited_s < 60
     message = str(caught.value)
     assert str(db) in message and f"er låst av prosess {holder.pid} (" in message
     assert "BI-verktøy" in message and "published/etablerer_bi.duckdb" in message
     assert "Could not set lock on file" in caught.value.detail
 
 
-def test_connect_writer_raises_other_errors_at_once(tmp_path):
+def test_connect_writer_raises_other_errors_at_once(tmp_path, monkeypatch):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
-    started = time.monotonic()
+
+    def no_waiting(seconds: float) -> None:
+        raise AssertionError(f"connect_writer waited {seconds} s on an error that is no lock")
+
+    # At once: without a single pause of its polling loop.
+    monkeypatch.setattr(
+        ingestion.db, "time", SimpleNamespace(monotonic=time.monotonic, sleep=no_waiting)
+    )
     with pytest.raises(duckdb.IOException) as caught:
         connect_writer(not_a_folder / "w.duckdb", timeout_s=30)
-    assert time.monotonic() - started < 5
     assert not isinstance(caught.value, WarehouseLocked)
 
 
@@ -132,6 +162,15 @@ def _ingest(file: Path, region: str, db: Path, env: dict) -> subprocess.Popen:
     )
 
 
+def _first_line_about_the_lock(ingest: subprocess.Popen) -> str:
+    """The ingest's first line on stderr that says the warehouse is locked, or "" if it ended
+    without one."""
+    for line in ingest.stderr:
+        if "er låst av" in line:
+            return line
+    return ""
+
+
 @pytest.mark.parametrize("kind", ["clients", "courses"])
 def test_two_ingests_for_different_regions_at_once_both_load(kind, tmp_path):
     """Started together; both succeed one after the other; every row of both files is there."""
@@ -139,14 +178,22 @@ def test_two_ingests_for_different_regions_at_once_both_load(kind, tmp_path):
     env = isolated_env(tmp_path)
     regions = ("drammensregionen", "hallingdal")
     files = {r: OPERATOR_SAMPLE_DIR / r / "2026" / f"{kind}.csv" for r in regions}
-    # A holder makes sure the two really collide: both start while the file is locked.
+    # A holder makes sure the two really collide: it lets go once both have said they wait.
     db.parent.mkdir(parents=True)
-    holder = _hold_lock(db, 1.5)
+    holder = _hold_lock(db)
     processes = {r: _ingest(files[r], r, db, env) for r in regions}
-    outputs = {r: p.communicate(timeout=300) for r, p in processes.items()}
-    holder.wait()
+    # Only for a hung ingest: it ends the reading below, and the test fails on the exit codes.
+    watchdog = threading.Timer(600, lambda: [p.kill() for p in processes.values()])
+    watchdog.start()
+    try:
+        waiting = {r: _first_line_about_the_lock(p) for r, p in processes.items()}
+    finally:
+        watchdog.cancel()
+        holder.communicate("let go\n", timeout=120)
+    outputs = {r: p.communicate(timeout=600) for r, p in processes.items()}
     codes = {r: p.returncode for r, p in processes.items()}
     assert codes == dict.fromkeys(regions, 0), outputs
+    assert all("venter opptil 120 sekunder" in line for line in waiting.values()), waiting
     with duckdb.connect(str(db), read_only=True) as con:
         loaded = dict(
             con.execute(
