@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +48,25 @@ def start_renderers() -> None:
     multiprocessing.forkserver.ensure_running()
 
 
+def _renderer_pool(processes: int) -> ProcessPoolExecutor:
+    start_renderers()
+    return ProcessPoolExecutor(processes, mp_context=_RENDERERS, initializer=_end_with_the_parent)
+
+
+def _end_with_the_parent() -> None:
+    """In a renderer: end when the process that asked for the reports ends. Killed alone (SIGKILL,
+    the OOM killer), it would leave its renderers waiting for work for ever, and the server they
+    were forked from with them. multiprocessing gives every child a sentinel of its parent."""
+    threading.Thread(
+        target=_exit_after, args=[multiprocessing.parent_process()], daemon=True
+    ).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
+
+
 def _render_region(
     data: MartData, region: Row, checks: list[CheckStatus] | None, generated_at: str
 ) -> tuple[bytes, bytes]:
@@ -62,9 +82,8 @@ def _render_regions(
     processes = min(len(regions), os.cpu_count() or 1)
     if processes < 2:
         return [render(region) for region in regions]
-    start_renderers()
     try:
-        with ProcessPoolExecutor(processes, mp_context=_RENDERERS) as pool:
+        with _renderer_pool(processes) as pool:
             return list(pool.map(render, regions))
     except BrokenProcessPool:  # a renderer was killed (memory): render here instead
         return [render(region) for region in regions]

@@ -16,6 +16,7 @@ import atexit
 import gc
 import logging
 import multiprocessing
+import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -45,15 +46,34 @@ def start_worker() -> None:
         _worker = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=_skip_final_collection,
+            initializer=_prepare_worker,
         )
         _worker.submit(import_gx)  # queued first: later suites find GX loaded
+
+
+def _prepare_worker() -> None:
+    _skip_final_collection()
+    _end_with_the_parent()
 
 
 def _skip_final_collection() -> None:
     """In the worker: freeze its objects as it exits, so that Python's last garbage collection
     does not walk GX's and pandas' objects while `stop_worker` waits (docs/performance.md)."""
     atexit.register(gc.freeze)
+
+
+def _end_with_the_parent() -> None:
+    """In the worker: end when the process that started it ends. Killed alone (SIGKILL, the OOM
+    killer), `etablerer run` would leave its worker waiting for the next suite for ever, with GX in
+    memory. multiprocessing gives every child a sentinel of its parent."""
+    threading.Thread(
+        target=_exit_after, args=[multiprocessing.parent_process()], daemon=True
+    ).start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def stop_worker() -> None:

@@ -100,3 +100,38 @@ def running_webserver(
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def pids_left_after_killing(script: str, seconds: float = 120) -> list[int]:
+    """Runs `script`, which prints the pids of the children it started and then waits on stdin;
+    SIGKILLs it alone, not its group (as the OOM killer does), and waits until those children have
+    ended. Returns those still running after `seconds`, a bound for a broken case only; they are
+    killed then."""
+    starter = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        children = [int(pid) for pid in starter.stdout.readline().split()]
+    finally:
+        starter.kill()
+        starter.wait()
+    assert children, "the script started no children"
+    deadline = time.monotonic() + seconds
+    while (running := [pid for pid in children if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in running:
+        os.kill(pid, signal.SIGKILL)
+    return running
+
+
+def _running(pid: int) -> bool:
+    """Not ended, and not a zombie that a parent which never reaps it has left behind."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")

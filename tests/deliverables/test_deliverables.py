@@ -16,6 +16,7 @@ from deliverables.marts import read_marts
 from deliverables.payouts import AMOUNT_COL, FIRST_DATA_ROW, HEADERS, SHEET
 from tests.deliverables.conftest import YEAR
 from tests.deliverables.helpers_html import sourced_cells
+from tests.helpers import pids_left_after_killing
 
 REGIONS = [
     "ringeriksregionen",
@@ -306,3 +307,19 @@ def _without_time_stamps(pdf: bytes) -> bytes:
     """fpdf stamps each file with the second it was made, and derives the file's /ID from it."""
     pdf = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", pdf)
     return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", pdf)
+
+
+STARTS_RENDERERS = """
+import sys
+from deliverables import annual_report
+pool = annual_report._renderer_pool(2)
+list(pool.map(int, range(4)))
+print(*pool._processes, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_renderers_end_with_the_process_that_started_them():
+    """`etablerer run` killed alone while it rendered left the renderers waiting for work for
+    ever, and with them the server they were forked from."""
+    assert pids_left_after_killing(STARTS_RENDERERS) == []

@@ -6,6 +6,7 @@ import pytest
 
 from expectations import worker
 from tests.expectations.warehouse import YEAR
+from tests.helpers import pids_left_after_killing
 
 
 @pytest.fixture
@@ -15,11 +16,19 @@ def warm_worker():
     worker.stop_worker()
 
 
-def _wait_for(path, seconds: float) -> bool:
+def _wait_for(path, seconds: float = 600) -> bool:
+    """Until the file appears; the bound only ends a hung test (GX's Data Docs are slow to write
+    on a busy machine)."""
     deadline = time.monotonic() + seconds
     while not path.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     return path.exists()
+
+
+def _worker_done_with_what_it_was_given() -> None:
+    """One worker process takes its tasks in order: once a task submitted now has run, so has
+    everything the suites left in its queue."""
+    worker._worker.submit(int).result()
 
 
 def test_data_docs_follow_the_verdict_when_the_worker_is_idle(
@@ -31,14 +40,14 @@ def test_data_docs_follow_the_verdict_when_the_worker_is_idle(
     clients = worker.run_suite_in_worker("raw_operators__clients", db, year=YEAR, docs_dir=docs_dir)
     assert clients.success
     assert clients.docs_path == docs_dir / "raw_operators__clients" / "index.html"
-    time.sleep(0.5)
+    _worker_done_with_what_it_was_given()
     assert not clients.docs_path.exists()  # owed, not written while suites may follow
 
     monkeypatch.setattr(worker, "DOCS_WHEN_IDLE_S", 0.1)
     courses = worker.run_suite_in_worker("raw_operators__courses", db, year=YEAR, docs_dir=docs_dir)
     # The worker is idle now: it writes both suites' Data Docs before anyone stops it.
-    assert _wait_for(courses.docs_path, 60)
-    assert _wait_for(clients.docs_path, 5)
+    assert _wait_for(courses.docs_path)
+    assert _wait_for(clients.docs_path)
     assert "raw_operators__clients" in clients.docs_path.read_text(encoding="utf-8")
 
 
@@ -64,3 +73,19 @@ def test_without_a_worker_the_data_docs_are_written_at_once(make_warehouse, raw_
         "raw_operators__clients", db, year=YEAR, docs_dir=tmp_path / "gx_docs"
     )
     assert result.docs_path.exists()
+
+
+STARTS_A_WORKER = """
+import sys
+from expectations import worker
+worker.start_worker()
+worker._worker.submit(int).result()  # the worker runs, GX imported
+print(*worker._worker._processes, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_worker_ends_with_the_process_that_started_it():
+    """`etablerer run` killed alone (SIGKILL, the OOM killer) left its worker waiting for the
+    next suite for ever, with GX in memory."""
+    assert pids_left_after_killing(STARTS_A_WORKER) == []
