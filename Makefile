@@ -19,7 +19,7 @@ ifeq ($(strip $(ETABLERER_PSEUDONYM_KEY)$(ETABLERER_PSEUDONYM_KEY_FILE)),)
 export ETABLERER_PSEUDONYM_KEY := demo-key-for-the-bundled-synthetic-sample-only
 endif
 
-.PHONY: install run test dev lint format bench docs images clean
+.PHONY: install run test test-load dev lint format bench docs images clean
 
 # Bytecode is compiled at install: uv does not by default, and where PYTHONDONTWRITEBYTECODE is set
 # (it is on the machines measured here) every process compiles Dagster, dbt and GX from source again,
@@ -46,6 +46,20 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The suite with both cores kept busy, as on a shared CI machine (docs/reliability.md): two
+# CPU-bound busy loops run beside pytest. The trap stops them when pytest ends, however it ends
+# (a failure, Ctrl-C); each also stops by itself if the shell that started it is killed. The exit
+# code is pytest's. PYTEST_ARGS narrows the run, e.g. PYTEST_ARGS=tests/e2e/test_publish.py.
+test-load: install
+	@hogs=(); \
+	for i in 1 2; do \
+	  $(BIN)/python -c 'import itertools, os; parent = os.getppid(); any(os.getppid() != parent for _ in itertools.count())' & \
+	  hogs+=($$!); \
+	done; \
+	trap 'kill $${hogs[*]} 2>/dev/null' EXIT INT TERM HUP; \
+	echo "test-load: busy loops $${hogs[*]} beside pytest"; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 dev: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
