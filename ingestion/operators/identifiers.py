@@ -352,6 +352,13 @@ def person_keys(key: bytes, national_ids: list[str]) -> list[str]:
     return hmac_hex_many(key, normalised)
 
 
+def business_keys(key: bytes, org_numbers: list[str]) -> list[str]:
+    """`business_key` for many organisation numbers (9 digits): the same business has the same key
+    in every region and year, so the register refresh (ingestion/brreg) finds the operators'
+    businesses by it. The clear number lives only in the linkage store (ingestion/linkage.py)."""
+    return hmac_hex_many(key, org_numbers, prefix="business:")
+
+
 def pseudonymise(
     frame: pl.DataFrame, source: str, target: str, make_keys: Callable[[list[str]], list[str]]
 ) -> pl.DataFrame:
