@@ -1,4 +1,4 @@
-"""`etablerer ssb fetch [--offline] [--db PATH]`: fetch SSB population, archive it, load raw."""
+"""`etablerer ssb fetch [--offline] [--db PATH]`: fetch the SSB tables, archive them, load raw."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from ingestion.ssb.archive import ArchiveError
 from ingestion.ssb.client import SsbError
 from ingestion.ssb.fetch import SnapshotError, fetch_population
 from ingestion.ssb.jsonstat import JsonStatError
-from ingestion.ssb.load import PopulationLoadError, load_population
+from ingestion.ssb.load import PopulationLoadError, load_ssb
 from ingestion.ssb.queries import QueryConfigError
+from ingestion.ssb.survival import SurvivalLoadError
 
 EXPECTED_ERRORS = (
     SsbError,
     SnapshotError,
     PopulationLoadError,
+    SurvivalLoadError,
     JsonStatError,
     QueryConfigError,
     ArchiveError,
@@ -28,12 +30,17 @@ def _count(number: int) -> str:
     return f"{number:,}".replace(",", "\u00a0")
 
 
-@click.group(help="Folketall fra SSB (tabell 01222 og 07459).")
+@click.group(
+    help="Folketall (tabell 01222 og 07459) og nyetablerte foretaks overlevelse (08316) fra SSB."
+)
 def ssb() -> None:
     pass
 
 
-@ssb.command(help="Hent folketall fra SSB, arkiver svarene og last dem inn i raw.ssb_population.")
+@ssb.command(
+    help="Hent tabellene fra SSB, arkiver svarene og last dem inn i raw.ssb_population og "
+    "raw.ssb_enterprise_survival."
+)
 @click.option(
     "--offline",
     is_flag=True,
@@ -51,7 +58,7 @@ def fetch(offline: bool, db_path: Path | None) -> None:
     archive_dir = paths.archive_dir() / "ssb"
     try:
         responses = fetch_population(offline=offline, archive_dir=archive_dir)
-        result = load_population(db_path, responses)
+        result = load_ssb(db_path, responses)
     except EXPECTED_ERRORS as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -59,8 +66,15 @@ def fetch(offline: bool, db_path: Path | None) -> None:
     click.echo(f"Hentet {len(responses)} svar fra {source}, arkivert i {archive_dir}.")
     if any(r.is_synthetic for r in responses):
         click.echo("OBS: tallene er SYNTETISKE (ikke SSBs tall), kun for demo og tester.")
+    population, survival = result.population, result.survival
     click.echo(
-        f"Lastet inn i {db_path}: {_count(result.rows_loaded)} rader i "
-        f"{result.periods_replaced} nye eller endrede perioder, {result.periods_unchanged} "
-        f"perioder uendret (tabell {', '.join(result.tables)})."
+        f"Lastet inn i {db_path}: {_count(population.rows_loaded)} rader i "
+        f"{population.periods_replaced} nye eller endrede perioder, {population.periods_unchanged} "
+        f"perioder uendret (tabell {', '.join(population.tables)})."
     )
+    if survival.tables:
+        click.echo(
+            f"Overlevelse: {_count(survival.rows_loaded)} rader i {survival.cohorts_replaced} nye "
+            f"eller endrede etableringsår, {survival.cohorts_unchanged} etableringsår uendret "
+            f"(tabell {', '.join(survival.tables)})."
+        )

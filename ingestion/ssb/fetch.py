@@ -1,4 +1,4 @@
-"""Fetch the configured SSB population queries (online) or take the bundled snapshot (offline)."""
+"""Fetch the configured SSB queries (online) or take the bundled snapshot (offline)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """Load archived SSB responses into `raw.ssb_population` (contract: docs/raw_tables.md).
 
+`load_ssb` takes every configured table's responses: the population tables go here, table 08316
+to `raw.ssb_enterprise_survival` (ingestion/ssb/survival.py).
+
 Each (table_id, period) in a response is written in its own transaction: the rows of that pair are
 deleted and the response's rows inserted. A pair whose rows would not change (same cells, values,
 statuses, labels and synthetic flag) is left untouched, so loading the same response twice changes
@@ -19,6 +22,11 @@ import polars as pl
 from ingestion.db import connect_writer
 from ingestion.ssb.archive import ArchivedResponse
 from ingestion.ssb.jsonstat import label_column, parse_jsonstat2
+from ingestion.ssb.survival import (
+    SURVIVAL_TABLE_IDS,
+    SurvivalLoadResult,
+    load_enterprise_survival,
+)
 
 TABLE = "raw.ssb_population"
 
@@ -89,10 +97,37 @@ class PopulationLoadResult:
         }
 
 
+@dataclass(frozen=True)
+class SsbLoadResult:
+    """What one load of every configured SSB table did, per raw table."""
+
+    population: PopulationLoadResult
+    survival: SurvivalLoadResult
+
+    def as_metadata(self) -> dict[str, int | str]:
+        return {**self.population.as_metadata(), **self.survival.as_metadata()}
+
+
+def load_ssb(db_path: Path, responses: Sequence[ArchivedResponse]) -> SsbLoadResult:
+    """Each archived response into its raw table: 08316 into raw.ssb_enterprise_survival, the
+    population tables into raw.ssb_population. Both tables exist afterwards, even if empty."""
+    survival = [r for r in responses if r.table_id in SURVIVAL_TABLE_IDS]
+    population = [r for r in responses if r.table_id not in SURVIVAL_TABLE_IDS]
+    return SsbLoadResult(
+        population=load_population(db_path, population),
+        survival=load_enterprise_survival(db_path, survival),
+    )
+
+
 def raw_rows(response: ArchivedResponse) -> pl.DataFrame:
     """The rows of `raw.ssb_population` that one archived response stands for."""
-    doc = response.read_json()
     where = f"SSB-svaret for tabell {response.table_id} ({response.path.name})"
+    if response.table_id in SURVIVAL_TABLE_IDS:
+        raise PopulationLoadError(
+            f"{where} hører til raw.ssb_enterprise_survival, ikke raw.ssb_population. "
+            "Last SSB-svarene med load_ssb."
+        )
+    doc = response.read_json()
     _check_table_id(doc, response.table_id, where)
     cells = parse_jsonstat2(doc)
     dimensions = [c for c in cells.columns if c in doc.get("id", [])]

@@ -7,7 +7,10 @@ figures are made up: deterministic, plausible, with slow quarterly growth. They 
 (`extension.synthetic: true`, a note, and the manifest). One figure is fixed on purpose: the
 agreement's funding basis, Ringerike + Hole + Krødsherad = 46 790 (`Folketallet11`, `2025K1`).
 The tables are internally consistent: a quarter's start equals the previous quarter's end, and
-1 January in 07459 sums to the end of the previous year's fourth quarter in 01222.
+1 January in 07459 sums to the end of the previous year's fourth quarter in 01222. In 08316 (new
+enterprises and their survival, Buskerud) survivors never rise from one year to the next, "Alle"
+is at least the sum of the forms, and survival is near SSB's reference points (five years: about
+55 % for AS, 37 % for ENK).
 """
 
 from __future__ import annotations
@@ -130,32 +133,38 @@ def _dataset(
     label: str,
     dimension_order: list[str],
     dimensions: dict[str, dict[str, Any]],
-    values: list[int | None],
+    values: list[int | float | None],
     heading: list[str],
     stub: list[str],
+    status: dict[str, str] | None = None,
+    note: str = SYNTHETIC_NOTE,
+    decimals: int = 0,
 ) -> dict[str, Any]:
     sizes = [len(dimensions[d]["category"]["index"]) for d in dimension_order]
     assert math.prod(sizes) == len(values)
+    # `status` only when a cell has one, so the population files keep their bytes.
+    cell_status = {"status": status} if status else {}
     return {
         "version": "2.0",
         "class": "dataset",
         "label": label,
         "source": "Statistisk sentralbyrå (SYNTETISKE TALL, ikke SSBs tall)",
         "updated": SNAPSHOT_UPDATED,
-        "note": [SYNTHETIC_NOTE],
+        "note": [note],
         "role": {"time": ["Tid"], "metric": ["ContentsCode"], "geo": ["Region"]},
         "id": dimension_order,
         "size": sizes,
         "dimension": dimensions,
         "value": values,
+        **cell_status,
         "extension": {
             "synthetic": True,
-            "synthetic_note": SYNTHETIC_NOTE,
+            "synthetic_note": note,
             "generator": "ingestion/ssb/snapshot.py",
             "px": {
                 "infofile": "None",
                 "tableid": table_id,
-                "decimals": 0,
+                "decimals": decimals,
                 "official-statistics": False,
                 "aggregallowed": True,
                 "language": "no",
@@ -277,7 +286,163 @@ def population_1_january() -> dict[str, Any]:
     )
 
 
-BUILDERS = {"01222": population_by_quarter, "07459": population_1_january}
+# --- Table 08316: new enterprises and their survival (Buskerud) ------------------------------
+# Cohorts (etableringsår) and the last year SSB has activity for: a cohort n years older than that
+# is not measurable yet (value null, status ".").
+SURVIVAL_COHORTS = tuple(range(2017, 2025))
+SURVIVAL_LAST_OBSERVED_YEAR = 2024
+SURVIVAL_YEARS = tuple(range(6))  # 0 = the establishment year itself
+SURVIVAL_NOTE = (
+    "SYNTETISKE TALL. Dette er ikke SSBs tall: tallene er laget av ingestion/ssb/snapshot.py "
+    "for offline bruk og tester, i samme JSON-stat2-form som PxWebApi v2 gir. Variabel-id-ene og "
+    "kodene er ikke kontrollert mot SSBs metadata for tabell 08316. Alle etableringsår bruker "
+    "fylkesnummeret som gjelder fra 2024 (33 Buskerud). Overlevd: foretaket hadde omsetning eller "
+    "sysselsetting i år t+n (SSBs definisjon)."
+)
+# SSB code: (label, synthetic cohort size in Buskerud, survival share after 1..5 years).
+# Near SSB's reference points: about 55 % of AS and 37 % of ENK survive five years.
+SURVIVAL_FORMS: dict[str, tuple[str, int, tuple[float, ...]]] = {
+    "AS": ("Aksjeselskap (AS)", 1_150, (0.80, 0.71, 0.64, 0.59, 0.55)),
+    "ENK": ("Enkeltpersonforetak (ENK)", 1_450, (0.66, 0.54, 0.46, 0.41, 0.37)),
+    "ANS": ("Ansvarlig selskap (ANS)", 12, (0.62, 0.52, 0.45, 0.41, 0.38)),
+    "DA": ("Selskap med delt ansvar (DA)", 30, (0.64, 0.54, 0.47, 0.43, 0.40)),
+    "NUF": ("Norskregistrert utenlandsk foretak (NUF)", 70, (0.58, 0.46, 0.38, 0.33, 0.30)),
+}
+# Forms without a figure of their own (ASA, SA, ...): counted in "Alle" only.
+SURVIVAL_OTHER_FORMS = (45, (0.60, 0.50, 0.43, 0.38, 0.35))
+# How many enterprises each cohort has, relative to 2017 (a peak in 2021, as in SSB's series).
+COHORT_LEVEL = {
+    2017: 1.00,
+    2018: 0.97,
+    2019: 0.99,
+    2020: 1.04,
+    2021: 1.12,
+    2022: 1.02,
+    2023: 0.96,
+    2024: 0.98,
+}
+
+
+def survival_counts(size: int, shares: Sequence[float], seed: int) -> list[int]:
+    """The cohort (year 0) and its survivors after 1..5 years: a deterministic wobble of up to
+    two percentage points around `shares`, never rising from one year to the next."""
+    rng = random.Random(seed)
+    shift = rng.uniform(-0.02, 0.02)
+    counts = [size]
+    for share in shares:
+        counts.append(min(counts[-1], round(size * (share + shift + rng.uniform(-0.005, 0.005)))))
+    return counts
+
+
+def survival_table() -> dict[str, dict[int, list[int]]]:
+    """SSB form code -> cohort -> [cohort size, survivors after 1..5 years]; "Alle" is the sum of
+    the forms and the forms without a figure of their own."""
+    table: dict[str, dict[int, list[int]]] = {}
+    all_forms: dict[int, list[int]] = {}
+    forms = [(code, size, shares) for code, (_, size, shares) in SURVIVAL_FORMS.items()]
+    forms.append(("andre", *SURVIVAL_OTHER_FORMS))
+    for number, (code, size, shares) in enumerate(forms):
+        by_cohort = {}
+        for cohort in SURVIVAL_COHORTS:
+            rng = random.Random(cohort * 10 + number)
+            cohort_size = max(1, round(size * COHORT_LEVEL[cohort] * rng.uniform(0.97, 1.03)))
+            by_cohort[cohort] = survival_counts(cohort_size, shares, seed=cohort * 100 + number)
+            totals = all_forms.setdefault(cohort, [0] * len(SURVIVAL_YEARS))
+            all_forms[cohort] = [a + b for a, b in zip(totals, by_cohort[cohort], strict=True)]
+        if code != "andre":
+            table[code] = by_cohort
+    return {"Alle": all_forms, **table}
+
+
+def enterprise_survival() -> dict[str, Any]:
+    """Table 08316: new enterprises (Foretak at year 00) and survivors (Foretak at 01..05, and
+    OverlevdProsent) by form, for Buskerud and all industries."""
+    counts = survival_table()
+    form_labels = {"Alle": "Alle organisasjonsformer"} | {
+        code: label for code, (label, _, _) in SURVIVAL_FORMS.items()
+    }
+    years = [f"{n:02d}" for n in SURVIVAL_YEARS]
+    year_labels = {"00": "Etableringsåret"} | {f"{n:02d}": f"{n} år" for n in SURVIVAL_YEARS[1:]}
+    contents = {
+        "Foretak": "Foretak",
+        "OverlevdProsent": "Overlevde foretak, prosent av de nyetablerte",
+    }
+    cohorts = [str(c) for c in SURVIVAL_COHORTS]
+    values: list[int | float | None] = []
+    status: dict[str, str] = {}
+    # row-major: Region, NACE2007, OrgFormer, OverlevAar, ContentsCode, Tid
+    for form in form_labels:
+        for n in SURVIVAL_YEARS:
+            for contents_code in contents:
+                for cohort in SURVIVAL_COHORTS:
+                    cohort_size, survivors = counts[form][cohort][0], counts[form][cohort][n]
+                    if cohort + n > SURVIVAL_LAST_OBSERVED_YEAR or (
+                        contents_code == "OverlevdProsent" and n == 0
+                    ):
+                        status[str(len(values))] = "."
+                        values.append(None)
+                    elif contents_code == "Foretak":
+                        values.append(survivors)
+                    else:
+                        values.append(round(100 * survivors / cohort_size, 1))
+    dimensions = {
+        "Region": {
+            "label": "region",
+            "category": _category(["33"], {"33": "Buskerud"}),
+            "extension": {"elimination": True, "show": "value"},
+        },
+        "NACE2007": {
+            "label": "næring (SN2007)",
+            "category": _category(["00-99"], {"00-99": "Alle næringer"}),
+            "extension": {"elimination": True, "show": "code_value"},
+        },
+        "OrgFormer": {
+            "label": "organisasjonsform",
+            "category": _category(list(form_labels), form_labels),
+            "extension": {"elimination": True, "show": "value"},
+        },
+        "OverlevAar": {
+            "label": "overlevelsesår",
+            "category": _category(years, year_labels),
+            "extension": {"elimination": False, "show": "value"},
+        },
+        "ContentsCode": {
+            "label": "statistikkvariabel",
+            "category": {
+                **_category(list(contents), contents),
+                "unit": {
+                    "Foretak": {"base": "foretak", "decimals": 0},
+                    "OverlevdProsent": {"base": "prosent", "decimals": 1},
+                },
+            },
+            "extension": {"elimination": False, "show": "value"},
+        },
+        "Tid": {
+            "label": "etableringsår",
+            "category": _category(cohorts, {c: c for c in cohorts}),
+            "extension": {"elimination": False, "show": "code"},
+        },
+    }
+    return _dataset(
+        table_id="08316",
+        label="08316: Nyetablerte foretak og overlevelse, etter region, næring (SN2007), "
+        "organisasjonsform, overlevelsesår, statistikkvariabel og etableringsår",
+        dimension_order=["Region", "NACE2007", "OrgFormer", "OverlevAar", "ContentsCode", "Tid"],
+        dimensions=dimensions,
+        values=values,
+        heading=["ContentsCode", "Tid"],
+        stub=["Region", "NACE2007", "OrgFormer", "OverlevAar"],
+        status=status,
+        note=SURVIVAL_NOTE,
+        decimals=1,
+    )
+
+
+BUILDERS = {
+    "01222": population_by_quarter,
+    "07459": population_1_january,
+    "08316": enterprise_survival,
+}
 
 
 def encode(doc: dict[str, Any]) -> bytes:

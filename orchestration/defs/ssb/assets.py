@@ -1,4 +1,8 @@
-"""SSB population: fetched (or taken from the bundled snapshot), archived verbatim, loaded raw."""
+"""SSB tables: fetched (or taken from the bundled snapshot), archived verbatim, loaded raw.
+
+One asset fetches every configured query: population (01222, 07459) into raw.ssb_population, and
+new enterprises' survival (08316) into raw.ssb_enterprise_survival, whose dbt source names this
+asset as its upstream."""
 
 import os
 
@@ -20,7 +24,10 @@ class SsbFetchConfig(dg.Config):
     group_name="raw",
     kinds={"python", "duckdb"},
     pool=DUCKDB_WRITER_POOL,
-    description="SSB tables 01222 and 07459 (PxWebApi v2, JSON-stat2) in raw.ssb_population.",
+    description=(
+        "SSB tables 01222 and 07459 (PxWebApi v2, JSON-stat2) in raw.ssb_population, and 08316 "
+        "(new enterprises' survival) in raw.ssb_enterprise_survival."
+    ),
 )
 def raw_ssb__population(
     context: dg.AssetExecutionContext, config: SsbFetchConfig, warehouse: WarehouseResource
@@ -29,7 +36,7 @@ def raw_ssb__population(
     if offline is None:
         offline = os.environ.get("ETABLERER_SSB_ONLINE") != "1"
     responses = ssb.fetch_population(offline=offline, archive_dir=warehouse.archive_dir / "ssb")
-    result = ssb.load_population(warehouse.db_path, responses)
+    result = ssb.load_ssb(warehouse.db_path, responses)
     context.log.info(f"SSB: {len(responses)} svar lastet ({'offline' if offline else 'online'})")
     return dg.MaterializeResult(
         metadata={

@@ -74,9 +74,9 @@ def load_sample(db_path: Path, archive: Path) -> Path:
     from ingestion.agreements import check_configured_agreements, load_agreement_checks
     from ingestion.operators import ingest_directory
     from ingestion.paths import AGREEMENTS_DIR
-    from ingestion.ssb import fetch_population, load_population
+    from ingestion.ssb import fetch_population, load_ssb
 
-    load_population(db_path, fetch_population(offline=True, archive_dir=archive))
+    load_ssb(db_path, fetch_population(offline=True, archive_dir=archive))
     load_agreement_checks(db_path, check_configured_agreements(AGREEMENTS_DIR))
     for region_dir in sorted(p for p in OPERATOR_SAMPLE_DIR.iterdir() if p.is_dir()):
         for year_dir in sorted(p for p in region_dir.iterdir() if p.is_dir()):

@@ -25,7 +25,7 @@ def test_queries_cover_buskerud_and_jevnaker_from_2020k1():
     config = load_queries()
     assert config.base_url == "https://data.ssb.no/api/pxwebapi/v2" and config.lang == "no"
     by_table = {q.table_id: q for q in config.queries}
-    assert set(by_table) == {"01222", "07459"}
+    assert set(by_table) == {"01222", "07459", "08316"}
     regions = by_table["01222"].value_codes["Region"]
     buskerud = [3301, 3303, 3305, 3310, 3312, 3314, 3316, 3318, 3320]
     buskerud += list(range(3322, 3339, 2))
@@ -35,12 +35,28 @@ def test_queries_cover_buskerud_and_jevnaker_from_2020k1():
     assert by_table["01222"].value_codes["ContentsCode"] == ["Folketallet1", "Folketallet11"]
     assert by_table["01222"].value_codes["Tid"] == "from(2020K1)"
     assert by_table["07459"].value_codes["Kjonn"] == ["1", "2"]
+    # 08316: Buskerud county, all industries, all forms and the operators' forms, every cohort.
+    assert by_table["08316"].value_codes == {
+        "Region": ["33"],
+        "NACE2007": ["00-99"],
+        "OrgFormer": ["Alle", "AS", "ENK", "ANS", "DA", "NUF"],
+        "OverlevAar": "*",
+        "ContentsCode": ["Foretak", "OverlevdProsent"],
+        "Tid": "*",
+    }
 
 
 def test_committed_snapshot_is_exactly_what_the_generator_writes():
     for name, content in build_snapshot().items():
         assert (SSB_SNAPSHOT_DIR / name).read_bytes() == content, name
     assert build_snapshot() == build_snapshot()
+
+
+def test_adding_08316_left_the_population_files_byte_for_byte():
+    manifest = json.loads((SSB_SNAPSHOT_DIR / "manifest.json").read_bytes())
+    sha256 = {entry["table_id"]: entry["sha256"] for entry in manifest["responses"]}
+    assert sha256["01222"] == "24893eab975e62145c5706c5869b3d81264540774d2232908c6fbd38d30814d0"
+    assert sha256["07459"] == "c967e7c9cbe5a18a7bb0ab30077d341d9307fbb8d3a71ea22e8b02f0431285ac"
 
 
 def test_snapshot_holds_the_agreements_funding_basis_of_46790():
@@ -70,7 +86,7 @@ def test_snapshot_coverage_size_and_synthetic_marking():
         "base": "personar",
         "decimals": 0,
     }
-    for name in ("01222.json", "07459.json"):
+    for name in ("01222.json", "07459.json", "08316.json"):
         assert (SSB_SNAPSHOT_DIR / name).stat().st_size < 1_000_000
 
 
@@ -102,7 +118,7 @@ def test_snapshot_is_internally_consistent():
 def test_offline_fetch_archives_the_snapshot_verbatim(tmp_path):
     records = fetch_population(offline=True, archive_dir=tmp_path / "ssb")
     manifest = json.loads((SSB_SNAPSHOT_DIR / "manifest.json").read_bytes())
-    assert [r.table_id for r in records] == ["01222", "07459"]
+    assert [r.table_id for r in records] == ["01222", "07459", "08316"]
     for record, entry in zip(records, manifest["responses"], strict=True):
         assert record.path.read_bytes() == (SSB_SNAPSHOT_DIR / entry["file"]).read_bytes()
         assert (
@@ -127,7 +143,7 @@ def test_online_fetch_archives_each_response_with_url_time_and_checksum(tmp_path
     client, recorder, _ = fake_client(ssb)
     started = datetime.now(UTC)
     records = fetch_population(offline=False, archive_dir=tmp_path / "ssb", client=client)
-    assert len(recorder.requests) == 2
+    assert len(recorder.requests) == 3
     for record in records:
         url, body = served[record.table_id]
         assert record.path.read_bytes() == body

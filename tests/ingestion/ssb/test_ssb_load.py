@@ -13,6 +13,7 @@ from ingestion.ssb import (
     PopulationLoadError,
     fetch_population,
     load_population,
+    load_ssb,
     parse_jsonstat2,
     read_archive,
     read_population,
@@ -29,7 +30,7 @@ def loaded(tmp_path):
     archive_dir = tmp_path / "archive" / "ssb"
     db_path = tmp_path / "warehouse" / "etablerer.duckdb"
     responses = fetch_population(offline=True, archive_dir=archive_dir)
-    first = load_population(db_path, responses)
+    first = load_ssb(db_path, responses).population
     return {"archive_dir": archive_dir, "db": db_path, "responses": responses, "first": first}
 
 
@@ -74,7 +75,7 @@ def test_first_load_writes_every_cell_with_contract_columns(loaded):
 def test_loading_the_same_snapshot_twice_changes_nothing(loaded):
     before = read_population(loaded["db"])
     again = fetch_population(offline=True, archive_dir=loaded["archive_dir"])
-    second = load_population(loaded["db"], again)
+    second = load_ssb(loaded["db"], again).population
     after = read_population(loaded["db"])
     assert (second.rows_loaded, second.periods_replaced, second.periods_unchanged) == (0, 0, 29)
     assert after.equals(before)
@@ -132,7 +133,7 @@ def test_a_response_with_one_period_only_touches_that_period(loaded):
 
 def test_reparsing_the_archive_reproduces_the_raw_table(loaded):
     table = read_population(loaded["db"])
-    records = read_archive(loaded["archive_dir"])
+    records = [r for r in read_archive(loaded["archive_dir"]) if r.table_id != "08316"]
     assert sorted(r.table_id for r in records) == ["01222", "07459"]
     rebuilt = []
     for record in records:
