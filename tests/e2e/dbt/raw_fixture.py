@@ -23,6 +23,11 @@ RAW_DDL: dict[str, str] = {
         period varchar, sex varchar, age varchar, value bigint, status varchar,
         response_sha256 varchar, fetched_at timestamp, is_synthetic boolean
     """,
+    "ssb_enterprise_survival": """
+        region_code varchar, org_form varchar, nace varchar, cohort_year integer,
+        years_after integer, value_code varchar, value decimal(18,3), is_synthetic boolean,
+        table_id varchar, fetched_at timestamp, status varchar, response_sha256 varchar
+    """,
     "clients": LINEAGE
     + """,
         client_key varchar, person_key varchar, municipality_code varchar, sex varchar,
