@@ -31,13 +31,13 @@ from orchestration.defs.reports.schedules import (
     payout_january_schedule,
 )
 from orchestration.defs.reports.sensors import region_years_built_sensor
-from orchestration.defs.ssb.assets import raw_ssb__population
+from orchestration.defs.ssb.assets import raw_ssb
 from orchestration.defs.ssb.jobs import ssb_population_job
 from orchestration.defs.ssb.schedules import ssb_population_schedule
 
 defs = dg.Definitions(
     assets=[
-        raw_ssb__population,
+        raw_ssb,
         raw_agreements,
         raw_operators,
         dbt_shared_models,

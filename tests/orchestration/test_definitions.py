@@ -37,10 +37,30 @@ def test_workspace_definitions_have_the_slice_assets(dbt_manifest):
         "raw_ssb__population",
         *(f"raw_operators__{t}" for t in OPERATOR_TABLES),
         "stg_ssb__population",
+        "raw_ssb__enterprise_survival",
+        "stg_ssb__enterprise_survival",
         "fct_funding",
         "annual_reports",
     }
     assert expected <= keys, expected - keys
+
+
+def test_ssb_survival_is_a_shared_model_fed_by_the_ssb_step(dbt_manifest):
+    """08316 is loaded by the same step as population (one multi-asset, one asset per raw table),
+    and its staging view is built with the shared models, not in every region-year run."""
+    from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models
+    from orchestration.defs.ssb.jobs import ssb_population_job
+
+    graph = load_defs_from_workspace().resolve_asset_graph()
+    survival = dg.AssetKey("stg_ssb__enterprise_survival")
+    assert survival in dbt_shared_models.keys and survival not in dbt_models.keys
+    assert graph.get(survival).parent_keys == {dg.AssetKey("raw_ssb__enterprise_survival")}
+    ssb_step = dg.AssetSelection.assets("raw_ssb__population").required_multi_asset_neighbors()
+    assert ssb_step.resolve(graph) == {
+        dg.AssetKey("raw_ssb__population"),
+        dg.AssetKey("raw_ssb__enterprise_survival"),
+    }
+    assert ssb_population_job.selection.resolve(graph) == ssb_step.resolve(graph)
 
 
 def test_lineage_runs_from_ssb_to_the_report(dbt_manifest):

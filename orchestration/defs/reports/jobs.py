@@ -14,7 +14,7 @@ from orchestration.defs.common.partitions import (
 from orchestration.defs.dbt.assets import dbt_shared_models
 from orchestration.defs.operators.jobs import operator_records_job
 
-SSB = dg.AssetSelection.assets("raw_ssb__population")
+SSB = dg.AssetSelection.assets("raw_ssb__population", "raw_ssb__enterprise_survival")
 SHARED_MODELS = dg.AssetSelection.assets(dbt_shared_models)
 # The region-year runs' assets: operator records, the region-year dbt models, annual reports (and
 # the agreements' check, a fraction of a second, so a run's findings are today's).

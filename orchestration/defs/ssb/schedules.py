@@ -11,6 +11,9 @@ ssb_population_schedule = dg.ScheduleDefinition(
     job=ssb_population_job,
     cron_schedule="0 6 20 2,5,8,11 *",
     execution_timezone="Europe/Oslo",
-    run_config={"ops": {"raw_ssb__population": {"config": {"offline": False}}}},
-    description="Kvartalsvis henting av folketall fra SSB (tabell 01222 og 07459).",
+    run_config={"ops": {"raw_ssb": {"config": {"offline": False}}}},
+    description=(
+        "Kvartalsvis henting fra SSB: folketall (tabell 01222 og 07459) og nyetablerte foretaks "
+        "overlevelse (08316, årlig hos SSB; uendrede etableringsår blir stående)."
+    ),
 )
