@@ -139,17 +139,21 @@
         cast({{ hidden_flag(name) }} as boolean) as {{ name }}_suppressed
 {%- endmacro %}
 
+{#- Whether a share is hidden: its n is below the threshold or hidden, or its numerator is
+    hidden. A share of nobody (n = 0) is not hidden. -#}
+{% macro share_suppressed(numerator, denominator) -%}
+    ({{ denominator }} > 0
+            and ({{ denominator }} < {{ var('suppression_threshold') }}
+                or {{ hidden_flag(numerator) }} or {{ hidden_flag(denominator) }}))
+{%- endmacro %}
+
 {#- Output columns for a share KPI: <name> (0-1), <name>_n and <name>_suppressed. The share is
     hidden when n is below the threshold or hidden, or the numerator is hidden: with n shown,
     share x n gives the numerator, and with the numerator shown, numerator / share gives n.
     A share of nobody (n = 0) is not hidden but not measurable yet: null, n 0, not suppressed
     (e.g. survival before any business is a year old). -#}
 {% macro kpi_share(name, numerator, denominator) -%}
-    {%- set flag -%}
-        ({{ denominator }} > 0
-            and ({{ denominator }} < {{ var('suppression_threshold') }}
-                or {{ hidden_flag(numerator) }} or {{ hidden_flag(denominator) }}))
-    {%- endset -%}
+    {%- set flag = share_suppressed(numerator, denominator) -%}
     cast(
         case
             when {{ denominator }} > 0 and not {{ flag }}
