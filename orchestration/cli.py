@@ -3,6 +3,7 @@
 etablerer prepare            set up DAGSTER_HOME and parse the dbt project (the manifest)
 etablerer run --year 2026    materialise a year's assets through Dagster, with a summary
 etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
+etablerer brreg refresh      observe the linked businesses in Enhetsregisteret (or the snapshot)
 etablerer validate FILE      check an operator file without loading it
 etablerer ingest FILE        load an operator file
 etablerer agreement check F  check an agreement's text: placeholders, parties, blanks, signatures
@@ -27,6 +28,7 @@ import click
 from deliverables.explain import explain
 from ingestion import paths
 from ingestion.agreements.cli import agreement
+from ingestion.brreg.cli import brreg
 from ingestion.operators.cli import ingest, validate
 from ingestion.ssb.cli import ssb
 from orchestration.batch_process import tune_garbage_collector
@@ -87,6 +89,7 @@ def main() -> None:
 
 
 main.add_command(ssb)
+main.add_command(brreg)
 main.add_command(validate)
 main.add_command(ingest)
 main.add_command(agreement)

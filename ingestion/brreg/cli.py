@@ -1,0 +1,88 @@
+"""`etablerer brreg refresh [--offline] [--db PATH]`: observe the linked businesses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ingestion import paths
+from ingestion.brreg.archive import ArchiveError
+from ingestion.brreg.client import BrregError
+from ingestion.brreg.load import UnitLoadError
+from ingestion.brreg.refresh import refresh_units
+from ingestion.brreg.snapshot import SnapshotError
+from ingestion.brreg.units import UnitReadError
+from ingestion.linkage import LinkageStoreError
+from ingestion.operators.identifiers import PseudonymKeyMissing
+
+EXPECTED_ERRORS = (
+    BrregError,
+    SnapshotError,
+    UnitReadError,
+    UnitLoadError,
+    ArchiveError,
+    LinkageStoreError,
+    PseudonymKeyMissing,
+)
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+@click.group(help="Foretakene i Enhetsregisteret (Brønnøysundregistrene).")
+def brreg() -> None:
+    pass
+
+
+@brreg.command(
+    help="Slå opp de koblede foretakene i Enhetsregisteret, arkiver svarene og last dem inn i "
+    "raw.brreg_units som en datert observasjon."
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Bruk de medfølgende (syntetiske) øyeblikksbildene i data/sample/brreg i stedet for "
+    "registerets API; hver dato blir sin egen observasjon.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB-filen som skal lastes (standard: lagerets fil, se ETABLERER_DUCKDB_PATH).",
+)
+def refresh(offline: bool, db_path: Path | None) -> None:
+    db_path = db_path or paths.warehouse_path()
+    archive_dir = paths.archive_dir() / "brreg"
+    try:
+        result = refresh_units(db_path, offline=offline, archive_dir=archive_dir)
+    except EXPECTED_ERRORS as exc:
+        raise click.ClickException(str(exc)) from exc
+
+    if result.linked == 0:
+        click.echo(
+            "Ingen foretak er koblet ennå, så ingenting er slått opp eller lastet inn. Les inn "
+            "operatørenes etableringer først (etablerer ingest)."
+        )
+        return
+    source = "øyeblikksbildene i data/sample/brreg" if offline else "Enhetsregisterets API"
+    click.echo(
+        f"Slo opp {_count(result.linked)} koblede foretak i {source}; svarene er arkivert i "
+        f"{archive_dir}."
+    )
+    if result.is_synthetic:
+        click.echo(
+            "OBS: registerdataene er SYNTETISKE (ikke registerets data), kun for demo og tester."
+        )
+    for o in result.observations:
+        uncovered = f", {_count(o.not_covered)} ikke med i øyeblikksbildet" if o.not_covered else ""
+        click.echo(
+            f"{o.observed_on}: {_count(o.found)} funnet ({_count(o.deleted)} slettet), "
+            f"{_count(o.not_found)} ikke funnet, {_count(o.removed)} fjernet{uncovered}."
+        )
+    click.echo(
+        f"Lastet inn i {db_path}: {_count(result.rows_loaded)} rader i raw.brreg_units, "
+        f"{len(result.observations)} observasjon(er)."
+    )
