@@ -203,6 +203,8 @@ class Bench:
             env["ETABLERER_PSEUDONYM_KEY"] = DEMO_KEY
         # The scale data is generated (synthetic fødselsnumre): ingest may use the demo key on it.
         env["ETABLERER_SYNTHETIC_DATA"] = "1"
+        # The ingests' organisation numbers go to a linkage store of the bench's own.
+        env["ETABLERER_LINKAGE_PATH"] = str(workdir / "linkage" / "businesses.sqlite")
         self.env = env
         self.rows: list[Row] = []
         self.shared_build: dict[Path, Measured] = {}
@@ -224,6 +226,7 @@ class Bench:
             ETABLERER_DUCKDB_PATH=str(root / "etablerer.duckdb"),
             ETABLERER_WAREHOUSE_DIR=str(root),
             ETABLERER_ARCHIVE_DIR=str(root / "archive"),
+            ETABLERER_LINKAGE_PATH=str(root / "linkage" / "businesses.sqlite"),
             ETABLERER_REPORTS_DIR=str(root / "reports"),
             ETABLERER_LANDING_DIR=str(operator_dir or root / "landing"),
         )

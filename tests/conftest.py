@@ -15,6 +15,16 @@ os.environ.pop("ETABLERER_PSEUDONYM_KEY_FILE", None)
 os.environ.setdefault("ETABLERER_SYNTHETIC_DATA", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _linkage_store(tmp_path_factory) -> Path:
+    """The linkage store of every in-process ingest under a temporary folder, never the project's
+    data/linkage/ (forced, not a default: a developer's own setting must not receive test data).
+    Runs started with `isolated_env` get one under their own root."""
+    path = tmp_path_factory.mktemp("linkage") / "businesses.sqlite"
+    os.environ["ETABLERER_LINKAGE_PATH"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """The dbt manifest, parsed once per session (the definitions cannot load without it)."""

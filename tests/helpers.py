@@ -31,6 +31,8 @@ def isolated_env(root: Path) -> dict[str, str]:
         "DAGSTER_HOME": str(root / "dagster_home"),
         "ETABLERER_DUCKDB_PATH": str(root / "warehouse" / "etablerer.duckdb"),
         "ETABLERER_ARCHIVE_DIR": str(root / "archive"),
+        # Protected like the archive, and like it left out of the PII scan.
+        "ETABLERER_LINKAGE_PATH": str(root / "linkage" / "businesses.sqlite"),
         "ETABLERER_LANDING_DIR": str(root / "landing"),
         "ETABLERER_REPORTS_DIR": str(root / "reports"),
         "ETABLERER_PSEUDONYM_KEY": DEMO_KEY,
