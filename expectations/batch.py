@@ -1,7 +1,7 @@
 """A batch: one pandas frame pulled from DuckDB and the expectations to run on it.
 
 Suites build batches; the runner validates them. Frames never hold person keys (client_key,
-person_key, activity_id, response_id, org_number): suites aggregate or drop them in SQL, so
+person_key, activity_id, response_id, business_key): suites aggregate or drop them in SQL, so
 neither results nor Data Docs can show one.
 """
 

@@ -20,7 +20,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "course_id", "course_type", "title", "start_date", "end_date", "fee_nok",
         "target_group", "municipality_code", "channel",
     ),
-    "establishments": ("client_key", "org_number", "registration_date", "org_form", "nace_code"),
+    "establishments": ("client_key", "business_key", "registration_date", "org_form", "nace_code"),
     "survey_responses": ("response_id", "response_date", "question_id", "scale", "score"),
     "finance": ("record_type", "category", "amount_nok"),
     "activity_plan": ("target_id", "planned_value", "submitted_date"),

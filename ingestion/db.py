@@ -91,4 +91,29 @@ def connect_writer(
             time.sleep(poll_s)
 
 
-__all__ = ["LOCK_MESSAGE", "WarehouseLocked", "connect_writer", "is_lock_error"]
+def compact(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Rewrite the warehouse `con` holds open for writing into a fresh file (DuckDB's
+    `COPY FROM DATABASE`, its documented way to compact), which then replaces `db_path`. Dropped
+    data stays in the blocks a DuckDB file frees until they are reused; the fresh file holds
+    only what the tables hold. The caller closes `con` and opens the file again.
+
+    `con` keeps the old file locked until the new one has its name, so a writer waiting in
+    `connect_writer` opens the new file. A failure leaves `db_path` as it was."""
+    db_path = Path(db_path)
+    fresh = db_path.with_name(f".{db_path.name}.compacting")
+    fresh.unlink(missing_ok=True)
+    catalog = con.execute("select current_database()").fetchone()[0]
+    con.execute("checkpoint")
+    try:
+        quoted = str(fresh).replace("'", "''")
+        con.execute(f"attach '{quoted}' as compacting")
+        try:
+            con.execute(f'copy from database "{catalog}" to compacting')
+        finally:
+            con.execute("detach compacting")
+        fresh.replace(db_path)
+    finally:
+        fresh.unlink(missing_ok=True)
+
+
+__all__ = ["LOCK_MESSAGE", "WarehouseLocked", "compact", "connect_writer", "is_lock_error"]

@@ -33,7 +33,7 @@ from expectations.batch import (
 )
 
 # Columns that identify a person or a row; kept out of every frame (see module docstring).
-_KEY_COLUMNS = frozenset({"client_key", "person_key", "activity_id", "response_id", "org_number"})
+_KEY_COLUMNS = frozenset({"client_key", "person_key", "activity_id", "response_id", "business_key"})
 
 
 @dataclass(frozen=True)
@@ -398,19 +398,24 @@ def _courses() -> _KindChecks:
 
 def _establishments() -> _KindChecks:
     return _KindChecks(
-        # The org number is a key; its format is checked here, in aggregate, never sampled.
+        # The business key is a key; its form is checked here, in aggregate, never sampled: a
+        # pseudonym (64 hex digits), never a clear organisation number.
         partition_sql={
-            "org_number_format_share": (
-                "avg(case when regexp_full_match(org_number, '[0-9]{9}') then 1.0 else 0.0 end)"
+            "business_key_pseudonym_share": (
+                "avg(case when regexp_full_match(business_key, '[0-9a-f]{64}') "
+                "then 1.0 else 0.0 end)"
             )
         },
         partition_expectations=[
             gxe.ExpectColumnValuesToBeBetween(
-                column="org_number_format_share",
+                column="business_key_pseudonym_share",
                 min_value=1,
                 max_value=1,
-                meta={"column": "org_number"},
-                description="Alle organisasjonsnumre har ni siffer.",
+                meta={"column": "business_key"},
+                description=(
+                    "Alle foretak har et pseudonym (64 heksadesimale tegn), ikke "
+                    "organisasjonsnummeret i klartekst."
+                ),
             )
         ],
         sample_sql={

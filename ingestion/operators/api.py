@@ -18,12 +18,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ingestion.db import connect_writer
+from ingestion.db import compact, connect_writer
+from ingestion.linkage import record_links
 from ingestion.paths import OPERATOR_SAMPLE_DIR
 
 from .contract import KINDS, LOAD_ORDER, REGIONS, Schema, detect_kind, schema_for
 from .identifiers import (
     SYNTHETIC_DATA_ENV,
+    business_keys,
     client_keys,
     load_pseudonym_key,
     person_keys,
@@ -34,6 +36,7 @@ from .load import (
     CurrentLoad,
     bulk_loading,
     ensure_raw_tables,
+    field_by_role,
     known_values,
     last_loaded,
     output_columns,
@@ -193,9 +196,11 @@ def ingest_file(
     no valid rows, or one that would drop more than `max_row_drop()` of the partition's rows, is
     refused (IngestError; logged as `refused`) unless `allow_fewer_rows`.
 
-    `con` is an open writer connection to `db_path` on which `ensure_raw_tables` has run (as
-    `ingest_directory` passes, to open the warehouse once per folder); without it the file opens
-    its own."""
+    The organisation numbers of an establishments file go to the linkage store
+    (`ingestion.linkage`); the warehouse gets their business_key.
+
+    `con` is a connection to `db_path` from `open_writer` (to open the warehouse once for many
+    files); without it the file opens its own."""
     path = Path(path)
     _check_args(region_id, year, kind)
     secret = key if key is not None else load_pseudonym_key()
@@ -206,11 +211,28 @@ def ingest_file(
     if con is not None:
         current = last_loaded(con, result.region_id, result.year).get(kind)
         return _ingest(con, path, result, prepared, current, policy, on_step=on_step)
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with connect_writer(Path(db_path)) as own, bulk_loading(own):
-        ensure_raw_tables(own)
+    with open_writer(Path(db_path), secret) as own, bulk_loading(own):
         current = last_loaded(own, result.region_id, result.year).get(kind)
         return _ingest(own, path, result, prepared, current, policy, on_step=on_step)
+
+
+def open_writer(db_path: Path, key: bytes) -> duckdb.DuckDBPyConnection:
+    """The warehouse opened for writing (`connect_writer`), its raw tables as the contract has
+    them (`ensure_raw_tables`). A warehouse that still held clear organisation numbers gets
+    them pseudonymised with `key`, and is then rewritten (`compact`), so no freed block of the
+    file keeps them either."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = connect_writer(db_path)
+    try:
+        if ensure_raw_tables(con, key):
+            compact(con, db_path)
+            con.close()
+            con = connect_writer(db_path)
+            ensure_raw_tables(con, key)
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _archived(
@@ -228,7 +250,9 @@ def _prepare(
     path: Path, kind: str, region_id: str, year: int, secret: bytes, sheet: str | None
 ) -> tuple[ValidationReport, Annotated | None]:
     """Read and validate the file and pseudonymise its identifiers: the work that needs no
-    warehouse, so `ingest_directory` does it for the next file while the current one loads."""
+    warehouse, so `ingest_directory` does it for the next file while the current one loads. The
+    organisation number stays beside its business_key in the frame, for the linkage store
+    (`_record_business_links`); it is not a raw column."""
     report, _raw, annotated = validate_annotated(path, kind, year, sheet=sheet)
     if annotated is None:
         return report, None
@@ -242,6 +266,11 @@ def _prepare(
         elif f.pii == "national_id":
             frame = frame.with_columns(pl.col(f.name).alias("__national_id"))
             frame = pseudonymise(frame, "__national_id", "person_key", partial(person_keys, secret))
+        elif f.pii == "org_number":
+            frame = frame.with_columns(pl.col(f.name).alias("__org_number"))
+            frame = pseudonymise(
+                frame, "__org_number", "business_key", partial(business_keys, secret)
+            )
     annotated.frame = frame
     return report, annotated
 
@@ -330,6 +359,7 @@ def _ingest(
         pl.lit(now).alias("loaded_at"),
     )
     try:
+        _record_business_links(annotated, sha256)
         replace_partition(
             con,
             schema=schema,
@@ -346,6 +376,18 @@ def _ingest(
         ) from exc
     result.status = "loaded"
     return result
+
+
+def _record_business_links(annotated: Annotated, sha256: str) -> None:
+    """The loaded rows' (business_key, organisation number) into the linkage store, before the
+    warehouse load: a load that then fails leaves links to keys no table holds, which is
+    harmless, while a link missing for a loaded key would lose the business for the register
+    refresh. A file refused by validation or the delivery guard records none."""
+    org_number = field_by_role(annotated.schema, "org_number")
+    if org_number is None:
+        return
+    pairs = annotated.valid([pl.col("business_key"), pl.col(org_number.name)]).drop_nulls()
+    record_links(pairs.unique().iter_rows(), source_sha256=sha256)
 
 
 def _kept_for(result: IngestResult, current: CurrentLoad | None) -> str | None:
@@ -410,7 +452,7 @@ def _raw_columns(schema: Schema) -> list[pl.Expr]:
         elif f.pii is None:
             exprs.append(pl.col(f.name))
     present = {name for name, _ in output_columns(schema)}
-    exprs += [pl.col(c) for c in ("client_key", "person_key") if c in present]
+    exprs += [pl.col(c) for c in ("client_key", "person_key", "business_key") if c in present]
     exprs.append(pl.col(LINE_COLUMN).cast(pl.Int32).alias("source_line"))
     return exprs
 
@@ -537,11 +579,10 @@ def _ingest_region_years(
                     raise plan
                 if con is None:
                     # Opened also for a region-year with nothing to load: the raw tables of an
-                    # older warehouse gain their new columns before dbt reads them.
-                    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-                    con = warehouse.enter_context(connect_writer(Path(db_path)))
+                    # older warehouse gain their new columns (and lose clear organisation
+                    # numbers) before dbt reads them.
+                    con = warehouse.enter_context(open_writer(Path(db_path), secret))
                     warehouse.enter_context(bulk_loading(con))
-                    ensure_raw_tables(con)
                 if not plan:
                     if on_folder is not None:
                         on_folder([])

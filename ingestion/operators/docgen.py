@@ -29,6 +29,7 @@ TYPE_TEXT = {
 PII_TEXT = {
     "client_id": "pseudonymiseres (client_key)",
     "national_id": "pseudonymiseres (person_key)",
+    "org_number": "pseudonymiseres (business_key)",
     "drop": "lagres ikke",
 }
 

@@ -1,4 +1,5 @@
-"""DuckDB side: raw-table DDL and the one-transaction partition replacement."""
+"""DuckDB side: raw-table DDL (and the migrations of older warehouses) and the one-transaction
+partition replacement."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from .contract import Field, Schema, load_contract
+from ingestion.linkage import record_links
+
+from .contract import Field, Schema, load_contract, schema_for
+from .identifiers import DEMO_KEY, SYNTHETIC_DATA_ENV, PseudonymKeyMissing, business_keys
 
 LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_file", "varchar"),
@@ -53,6 +57,8 @@ def output_columns(schema: Schema) -> list[tuple[str, str]]:
             columns.append(("client_key", "varchar"))
         elif f.pii == "national_id":
             columns.append(("person_key", "varchar"))
+        elif f.pii == "org_number":
+            columns.append(("business_key", "varchar"))
         elif f.pii == "drop":
             if f.presence_column:
                 columns.append((f.presence_column, "boolean"))
@@ -61,20 +67,39 @@ def output_columns(schema: Schema) -> list[tuple[str, str]]:
     return columns
 
 
-def table_ddl(schema: Schema) -> str:
-    cols = [
+def table_columns(schema: Schema) -> list[tuple[str, str]]:
+    """(column, SQL type) of raw.<kind>, in order: partition, data, lineage."""
+    return [
         ("region_id", "varchar"),
         ("year", "integer"),
         *output_columns(schema),
         *LINEAGE_COLUMNS,
     ]
-    body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in cols)
-    return f"create table if not exists raw.{schema.kind} (\n    {body}\n)"
 
 
-def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+def table_ddl(schema: Schema, table: str | None = None) -> str:
+    body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in table_columns(schema))
+    return f"create table if not exists raw.{table or schema.kind} (\n    {body}\n)"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection, key: bytes | None = None) -> bool:
     """The raw tables as the contract has them. A warehouse made under an older contract gets
-    the columns added since (null in the rows it holds): version 2 added activities.event_id."""
+    the columns added since (null in the rows it holds): version 2 added activities.event_id.
+    One that still holds clear organisation numbers (raw.establishments.org_number, from before
+    issue 21) has them replaced by business_key with the pseudonym `key`
+    (`pseudonymise_org_numbers`); without a key it is refused (PseudonymKeyMissing) and left as
+    it is. Returns whether that migration ran: the file then still holds the numbers in the
+    blocks it freed, until it is rewritten (`ingestion.db.compact`)."""
+    clear_org_numbers = _has_column(con, "establishments", "org_number")
+    if clear_org_numbers and key is None:
+        raise PseudonymKeyMissing(
+            "Datavarehuset er fra en eldre versjon og har organisasjonsnumre i klartekst "
+            "(raw.establishments.org_number). De skal erstattes med pseudonymet business_key, "
+            "og det krever den hemmelige nøkkelen for pseudonymer. Ingenting er endret. Sett "
+            "ETABLERER_PSEUDONYM_KEY_FILE (eller ETABLERER_PSEUDONYM_KEY) til den samme nøkkelen "
+            "som klientene ble lest inn med, og kjør innlesingen på nytt (etablerer ingest eller "
+            "etablerer run)."
+        )
     con.execute("create schema if not exists raw")
     for schema in load_contract().schemas.values():
         con.execute(table_ddl(schema))
@@ -84,6 +109,82 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LOAD_LOG_DDL)
     for column in LOAD_LOG_ADDED_COLUMNS:
         con.execute(f"alter table raw.load_log add column if not exists {column}")
+    if clear_org_numbers:
+        pseudonymise_org_numbers(con, key)
+    return clear_org_numbers
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.columns "
+            "where table_schema = 'raw' and table_name = ? and column_name = ?",
+            [table, column],
+        ).fetchone()[0]
+    )
+
+
+def pseudonymise_org_numbers(con: duckdb.DuckDBPyConnection, key: bytes) -> int:
+    """Replace raw.establishments.org_number by business_key, as ingest now stores it. The links
+    go to the linkage store first (with the delivery that first brought each number), then the
+    table is rebuilt in the contract's shape without the clear column, in one transaction: a
+    failure leaves the table as it was, and links for a table left unchanged are harmless (the
+    next attempt records the same ones). Returns the number of businesses."""
+    _refuse_demo_key_for_deliveries(con, key)
+    first_seen = con.execute(
+        "select org_number, arg_min(source_sha256, loaded_at) from raw.establishments "
+        "where org_number is not null group by org_number order by org_number"
+    ).fetchall()
+    numbers = [number for number, _ in first_seen]
+    keys = business_keys(key, numbers)
+    by_delivery: dict[str, list[tuple[str, str]]] = {}
+    for (number, sha256), business_key in zip(first_seen, keys, strict=True):
+        by_delivery.setdefault(sha256 or "", []).append((business_key, number))
+    for sha256, pairs in by_delivery.items():
+        record_links(pairs, source_sha256=sha256)
+    schema = schema_for("establishments")
+    columns = [name for name, _ in table_columns(schema)]
+    values = ["keys.business_key" if name == "business_key" else f"old.{name}" for name in columns]
+    mapping = pl.DataFrame(
+        {"org_number": numbers, "business_key": keys},
+        schema={"org_number": pl.String, "business_key": pl.String},
+    )
+    con.execute("begin transaction")
+    try:
+        con.register("business_key_map", mapping.to_arrow())
+        con.execute(table_ddl(schema, "establishments__pseudonymised"))
+        con.execute(
+            f"insert into raw.establishments__pseudonymised ({', '.join(columns)}) "
+            f"select {', '.join(values)} from raw.establishments as old "
+            "left join business_key_map as keys on old.org_number = keys.org_number"
+        )
+        con.unregister("business_key_map")
+        con.execute("drop table raw.establishments")
+        con.execute("alter table raw.establishments__pseudonymised rename to establishments")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return len(numbers)
+
+
+def _refuse_demo_key_for_deliveries(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    """The public demo key may pseudonymise the sample's numbers only (as `refuse_demo_key` says
+    for files): with it, every business_key of a real ENK could be computed back in minutes."""
+    if key.strip() != DEMO_KEY or os.environ.get(SYNTHETIC_DATA_ENV) == "1":
+        return
+    delivered = con.execute(
+        "select count(*) from raw.establishments where source_sha256 not in ("
+        "select source_sha256 from raw.load_log where origin = 'sample')"
+    ).fetchone()[0]
+    if delivered:
+        raise PseudonymKeyMissing(
+            f"raw.establishments har {delivered} rader fra operatørenes leveranser med "
+            "organisasjonsnumre i klartekst. Demonøkkelen for pseudonymer er offentlig og gjelder "
+            "bare det syntetiske eksempelet, så numrene er ikke pseudonymisert, og ingenting er "
+            "endret. Sett ETABLERER_PSEUDONYM_KEY_FILE til filen med den hemmelige nøkkelen "
+            "(og fjern ETABLERER_PSEUDONYM_KEY), og kjør innlesingen på nytt."
+        )
 
 
 @contextmanager

@@ -7,6 +7,7 @@ import pytest
 
 from expectations import run_suite
 from tests.expectations.warehouse import (
+    BUSINESS_KEY_PREFIX,
     CLIENT_KEY_PREFIX,
     KINDS,
     YEAR,
@@ -137,6 +138,15 @@ def test_partition_without_load_log_fails(make_warehouse, raw_tables):
     assert _failed(result) == [("expect_column_values_to_not_be_null", "rows_in")]
 
 
+def test_a_clear_organisation_number_in_business_key_fails(make_warehouse, raw_tables):
+    """business_key must be a pseudonym: a loader that stored the clear number (or any other
+    value) in it fails the establishments suite, which names the column and not the value."""
+    raw_tables["establishments"][1][7] = "974760673"  # business_key
+    result = run_suite("raw_operators__establishments", make_warehouse(raw_tables), year=YEAR)
+    assert _failed(result) == [("expect_column_values_to_be_between", "business_key")]
+    assert "974760673" not in " ".join(f.describe() for f in result.failed)
+
+
 def test_data_docs_written_without_person_keys(make_warehouse, raw_tables, tmp_path):
     raw_tables["load_log"] = load_log_rows(operator_rows(), quarantined={"clients": 5})
     raw_tables["quarantine"] = quarantine_rows("clients", 5)
@@ -156,5 +166,5 @@ def test_data_docs_written_without_person_keys(make_warehouse, raw_tables, tmp_p
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert CLIENT_KEY_PREFIX not in text, page
-        assert "974760673" not in text, page  # org numbers are keys too
+        assert BUSINESS_KEY_PREFIX not in text, page  # business keys are keys too
     assert clients.as_metadata()["data_docs"] == str(clients.docs_path)

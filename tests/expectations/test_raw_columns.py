@@ -6,7 +6,7 @@ from expectations import raw_columns
 from ingestion.operators.contract import KINDS, schema_for
 
 # How the loader stores a contract field in raw (docs/raw_tables.md).
-STORED_AS = {"client_id": "client_key", "national_id": "person_key"}
+STORED_AS = {"client_id": "client_key", "national_id": "person_key", "org_number": "business_key"}
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -35,7 +35,7 @@ RAW_DDL: dict[str, str] = {
     + ", course_id varchar, course_type varchar, title varchar, start_date date, end_date date, "
     "fee_nok decimal(18,2), target_group varchar, municipality_code varchar, channel varchar",
     "establishments": LINEAGE
-    + ", client_key varchar, org_number varchar, registration_date date, org_form varchar, "
+    + ", client_key varchar, business_key varchar, registration_date date, org_form varchar, "
     "nace_code varchar, ceased_date date",
     "survey_responses": LINEAGE
     + ", response_id varchar, response_date date, question_id varchar, scale varchar, "
@@ -67,6 +67,7 @@ REGION = "ringeriksregionen"
 YEAR = 2026
 LOADED_AT = dt.datetime(2027, 1, 15, 8, 0)
 CLIENT_KEY_PREFIX = "c0ffee"
+BUSINESS_KEY_PREFIX = "b0b0b0"
 
 
 def _lineage(kind: str, line: int, year: int = YEAR, region: str = REGION) -> list[Any]:
@@ -76,6 +77,11 @@ def _lineage(kind: str, line: int, year: int = YEAR, region: str = REGION) -> li
 def client_key(number: int) -> str:
     """A fake 64-hex pseudonym; tests grep Data Docs for it."""
     return f"{CLIENT_KEY_PREFIX}{number:058x}"
+
+
+def business_key(number: int) -> str:
+    """A fake 64-hex business pseudonym; tests grep Data Docs for it."""
+    return f"{BUSINESS_KEY_PREFIX}{number:058x}"
 
 
 def operator_rows(year: int = YEAR, region: str = REGION) -> dict[str, list[list[Any]]]:
@@ -135,7 +141,7 @@ def operator_rows(year: int = YEAR, region: str = REGION) -> dict[str, list[list
     for n in range(3):
         rows["establishments"].append(
             _lineage("establishments", n + 2, year, region)
-            + [client_key(n), "974760673", dt.date(year, 3, 1), "ENK", "62.010", None]
+            + [client_key(n), business_key(n), dt.date(year, 3, 1), "ENK", "62.010", None]
         )
     for n in range(10):
         question, scale, score = ("fornoyd", "1-5", 4) if n % 2 else ("anbefale", "0-10", 9)

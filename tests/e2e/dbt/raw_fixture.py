@@ -12,6 +12,8 @@ from typing import Any
 
 import duckdb
 
+from ingestion.operators.identifiers import business_keys
+
 LINEAGE = """
     region_id varchar, year integer, source_file varchar, source_sha256 varchar,
     source_line integer, loaded_at timestamp
@@ -47,7 +49,7 @@ RAW_DDL: dict[str, str] = {
     """,
     "establishments": LINEAGE
     + """,
-        client_key varchar, org_number varchar, registration_date date, org_form varchar,
+        client_key varchar, business_key varchar, registration_date date, org_form varchar,
         nace_code varchar, ceased_date date
     """,
     "survey_responses": LINEAGE
@@ -293,8 +295,13 @@ RINGERIKE_ACTIVITIES_2026 = [
     ),
 ]
 
+def _business_key(org_number: str) -> str:
+    """The business_key the loader would store, with a key of the fixture's own."""
+    return business_keys(b"raw-fixture-key", [org_number])[0]
+
+
 RINGERIKE_ESTABLISHMENTS_2026 = [
-    # client, org_number, registration_date, org_form, nace, ceased_date
+    # client, org_number (stored as its business_key), registration_date, org_form, nace, ceased
     ("c01", "921000001", "2026-03-01", "ENK", "62.010", None),  # in window
     ("c02", "921000002", "2025-12-20", "AS", "47.910", None),  # 26 days before: in window, 2025
     ("c03", "921000003", "2025-11-01", "ENK", "96.020", None),  # 80 days before: outside
@@ -398,7 +405,7 @@ def sample_operator_rows() -> dict[str, list[tuple[Any, ...]]]:
     for line, (key, org, reg, form, nace, ceased) in enumerate(RINGERIKE_ESTABLISHMENTS_2026, 2):
         rows["establishments"].append(
             lineage(region, year, "establishments", line)
-            + (key, org, _d(reg), form, nace, _d(ceased) if ceased else None)
+            + (key, _business_key(org), _d(reg), form, nace, _d(ceased) if ceased else None)
         )
     for line, (rid, date, question, scale, score) in enumerate(RINGERIKE_SURVEY_2026, 2):
         rows["survey_responses"].append(

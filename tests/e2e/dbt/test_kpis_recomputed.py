@@ -112,7 +112,7 @@ def recompute(db_path) -> dict:
 
     businesses = (
         establishments.sort("registration_date")
-        .group_by("org_number", maintain_order=True)
+        .group_by("business_key", maintain_order=True)
         .agg(pl.col("client_key").first(), pl.col("registration_date").min())
         .join(first_contact, on="client_key", how="inner")
     )

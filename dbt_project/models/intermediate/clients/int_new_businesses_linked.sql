@@ -1,5 +1,6 @@
--- Each new business (organisation number) linked to the region's client who started it, with
--- whether it falls inside the conversion window around the client's first contact.
+-- Each new business (business_key: the keyed pseudonym of its organisation number) linked to the
+-- region's client who started it, with whether it falls inside the conversion window around the
+-- client's first contact.
 with
 
 establishments as (
@@ -28,20 +29,20 @@ latest_client_record as (
 businesses as (
     select
         region_id,
-        org_number,
+        business_key,
         arg_min(client_key, registration_date) as client_key,
         min(registration_date) as registration_date,
         arg_max(ceased_date, year) as ceased_date,
         arg_max(org_form, year) as org_form,
         arg_max(nace_code, year) as nace_code
     from establishments
-    group by region_id, org_number
+    group by region_id, business_key
 ),
 
 linked as (
     select
         businesses.region_id,
-        businesses.org_number,
+        businesses.business_key,
         businesses.client_key,
         businesses.registration_date,
         cast(year(businesses.registration_date) as integer) as registration_year,
