@@ -87,6 +87,11 @@ def load_sample(db_path: Path, archive: Path) -> Path:
                 year=int(year_dir.name),
                 archive_dir=archive,
             )
+    # The register's offline snapshots for the businesses the operators linked (the linkage
+    # store the ingest above recorded them in): three dated observations, synthetic.
+    from ingestion.brreg.refresh import refresh_units
+
+    refresh_units(db_path, offline=True, archive_dir=archive / "brreg")
     return db_path
 
 

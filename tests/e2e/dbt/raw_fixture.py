@@ -115,6 +115,7 @@ FETCHED_AT = dt.datetime(2025, 5, 20, 8, 0, 0)
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     from ingestion.agreements.load import CHECKS_DDL, FINDINGS_DDL
+    from ingestion.brreg.load import CREATE_SQL as BRREG_DDL
 
     con.execute("create schema if not exists raw")
     for table, columns in RAW_DDL.items():
@@ -122,6 +123,8 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     # No agreement text checked: agreement_text_checked fails, as on a warehouse never checked.
     con.execute(CHECKS_DDL)
     con.execute(FINDINGS_DDL)
+    # The register never read: the outcome marts are empty until a test adds observations.
+    con.execute(BRREG_DDL)
 
 
 def population_rows(
