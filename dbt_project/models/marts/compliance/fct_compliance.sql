@@ -54,6 +54,10 @@ agreement_notice as (
     select * from {{ ref('int_compliance_agreement_notice') }}
 ),
 
+register_linkage as (
+    select * from {{ ref('int_compliance_register_linkage') }}
+),
+
 severities as (
     select * from {{ ref('compliance_rule_severities') }}
 ),
@@ -87,6 +91,8 @@ unioned as (
     select * from finance_reconciled
     union all by name
     select * from agreement_notice
+    union all by name
+    select * from register_linkage
 ),
 
 assessed as (
