@@ -16,6 +16,10 @@ MARTS = {
     "fct_compliance",
     "fct_agreement_amounts",
     "fct_funding_lineage",
+    "fct_outcome_cohorts",
+    "fct_outcome_startups",
+    "fct_outcome_businesses",
+    "fct_linkage_findings",
 }
 
 
