@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from ingestion.brreg.units import STATUSES, UNIT_SCHEMA
+from ingestion.db import connect_writer
 from ingestion.operators.identifiers import business_keys
 
 TABLE = "raw.brreg_units"
@@ -142,6 +143,15 @@ def load_units(
     return rows.height
 
 
+def create_units_table(db_path: Path) -> None:
+    """raw.brreg_units, empty, when it is missing: dbt's views on it are built in runs where no
+    business is linked yet. Rows already there are left alone."""
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with connect_writer(db_path) as con:
+        con.execute(CREATE_SQL)
+
+
 def read_brreg_units(db_path: Path) -> pl.DataFrame:
     """The whole raw table, in key order (for checks and tests; dbt reads it through source())."""
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -169,6 +179,7 @@ __all__ = [
     "SOURCES",
     "TABLE",
     "UnitLoadError",
+    "create_units_table",
     "load_units",
     "raw_rows",
     "read_brreg_units",

@@ -104,7 +104,8 @@ def refresh_units(
 ) -> RefreshResult:
     """Observe every linked business and load the observation(s) into raw.brreg_units.
 
-    With no linked business nothing is loaded (an empty load would erase an observation)."""
+    With no linked business nothing is loaded (an empty load would erase an observation), nor,
+    offline, a snapshot date that covers none of them."""
     archive_dir = archive_dir or paths.archive_dir() / "brreg"
     numbers = sorted(set(linked_org_numbers(linkage_path).values()))
     source = "snapshot" if offline else ("bulk" if len(numbers) >= bulk_threshold else "lookup")
@@ -158,8 +159,12 @@ def _snapshot_observations(
                 absent_units(linked & snapshot.removed, "removed"),
             ]
         )
-        # A number the snapshot was not made for (a test's own data) is not observed at all.
+        # A number the snapshot was not made for (a test's own data, or real deliveries) is not
+        # observed at all; a date that covers none of them is not loaded, or it would erase
+        # whatever was observed online on that day.
         not_covered = len(linked) - frame.height
+        if frame.is_empty():
+            continue
         loads.append(
             (
                 snapshot.observed_on,

@@ -17,7 +17,14 @@ from click.testing import CliRunner
 
 from ingestion.brreg.archive import read_archive
 from ingestion.brreg.cli import brreg
-from ingestion.brreg.load import RAW_SCHEMA, TABLE, UnitLoadError, load_units, read_brreg_units
+from ingestion.brreg.load import (
+    RAW_SCHEMA,
+    TABLE,
+    UnitLoadError,
+    create_units_table,
+    load_units,
+    read_brreg_units,
+)
 from ingestion.brreg.refresh import refresh_units
 from ingestion.brreg.units import absent_units, read_units
 from ingestion.operators.identifiers import DEMO_KEY, business_keys
@@ -166,6 +173,41 @@ def test_offline_refresh_observes_only_linked_businesses(tmp_path):
     nothing = refresh_units(db_path, offline=True, archive_dir=tmp_path / "a", linkage_path=empty)
     assert nothing.linked == 0 and nothing.observations == ()
     assert read_brreg_units(db_path).height == 2 * len(SNAPSHOT_DATES)
+
+
+def test_offline_refresh_never_erases_a_day_its_snapshot_does_not_cover(tmp_path):
+    """Real deliveries' numbers are not in the bundled snapshots. An offline refresh then loads
+    nothing, not three empty observations: an online observation on a snapshot's date stays."""
+    db_path = tmp_path / "w.duckdb"
+    online = absent_units([CASES["bankrupt"]], "not_found")
+    with duckdb.connect(str(db_path)) as con:
+        load_units(
+            con,
+            online,
+            key=DEMO_KEY,
+            observed_on=LATEST,
+            source="lookup",
+            source_sha256="b" * 64,
+            is_synthetic=False,
+        )
+    linkage = tmp_path / "links.sqlite"
+    link_sample(linkage, ["974760673", "998877665"])  # numbers the snapshot was not made for
+    result = refresh_units(db_path, offline=True, archive_dir=tmp_path / "a", linkage_path=linkage)
+    assert result.linked == 2 and result.observations == () and result.rows_loaded == 0
+    kept = read_brreg_units(db_path)
+    assert kept["observed_on"].to_list() == [LATEST] and not kept["is_synthetic"].any()
+
+
+def test_create_units_table_makes_it_empty_and_leaves_rows_alone(tmp_path):
+    db_path = tmp_path / "new" / "w.duckdb"
+    create_units_table(db_path)
+    assert read_brreg_units(db_path).schema == pl.Schema(RAW_SCHEMA)
+    assert read_brreg_units(db_path).height == 0
+    linkage = tmp_path / "links.sqlite"
+    link_sample(linkage, [CASES["bankrupt"]])
+    refresh_units(db_path, offline=True, archive_dir=tmp_path / "a", linkage_path=linkage)
+    create_units_table(db_path)
+    assert read_brreg_units(db_path).height == len(SNAPSHOT_DATES)
 
 
 def fake_register(removed: str):
