@@ -64,23 +64,20 @@ def test_ssb_survival_is_a_shared_model_fed_by_the_ssb_step(dbt_manifest):
     assert ssb_population_job.selection.resolve(graph) == ssb_step.resolve(graph)
 
 
-def test_the_register_history_is_shared_and_the_outcome_marts_are_region_year_views(
-    dbt_manifest,
-):
-    """The register's staging view and its history read raw.brreg_units only: shared models. The
-    outcome marts read the operators' establishments too, so a region-year run builds them; they
-    are views, so they answer from every year's rows and every observation whenever read."""
-    from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models
+def test_the_outcome_marts_are_region_year_views_on_the_register(dbt_manifest):
+    """The outcome marts read the operators' establishments, so a region-year run builds them;
+    they are views, as are the register's staging and history, so they answer from every year's
+    rows and every observation whenever read. The register's staging reads raw_brreg__units."""
+    from orchestration.defs.dbt.assets import dbt_models
 
     graph = load_defs_from_workspace().resolve_asset_graph()
-    shared = {"stg_brreg__units", "int_brreg__unit_history"}
+    register = {"stg_brreg__units", "int_brreg__unit_history"}
     outcomes = {
         "fct_outcome_cohorts",
         "fct_outcome_startups",
         "fct_outcome_businesses",
         "fct_linkage_findings",
     }
-    assert {dg.AssetKey(name) for name in shared} <= dbt_shared_models.keys
     assert {dg.AssetKey(name) for name in outcomes} <= dbt_models.keys
     assert graph.get(dg.AssetKey("stg_brreg__units")).parent_keys == {
         dg.AssetKey("raw_brreg__units")
@@ -91,7 +88,7 @@ def test_the_register_history_is_shared_and_the_outcome_marts_are_region_year_vi
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
     }
-    assert {materialized[name] for name in outcomes | shared} == {"view"}
+    assert {materialized[name] for name in outcomes | register} == {"view"}
 
 
 def test_lineage_runs_from_ssb_to_the_report(dbt_manifest):
