@@ -22,6 +22,7 @@ from expectations.result import FailedExpectation, SuiteResult
 # Suite name -> module under expectations.suites, and the keyword it passes to `build`.
 _SUITES: dict[str, tuple[str, dict[str, str]]] = {
     "raw_ssb__population": ("ssb_population", {}),
+    "raw_brreg__units": ("brreg_units", {}),
     "raw_operators__clients": ("operators", {"kind": "clients"}),
     "raw_operators__activities": ("operators", {"kind": "activities"}),
     "raw_operators__courses": ("operators", {"kind": "courses"}),

@@ -5,6 +5,7 @@ Change a limit here, never in a suite. Each value says why it is what it is.
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 # --- SSB population (raw.ssb_population) ------------------------------------------------------
@@ -78,6 +79,33 @@ PLAN_MAX_VALUE = 100_000.0
 PLAN_SUBMITTED_YEARS: tuple[int, int] = (-1, 0)
 
 # Accepted codes per column come from the data contract, ingestion/operators/contract.yaml.
+
+# --- The register (raw.brreg_units) -----------------------------------------------------------
+
+# The share of linked businesses the register knows (active or deleted) among those the operators
+# say were registered on or before the day it was read; a number registered later is not counted
+# (the register did not know it yet). Below this, numbers are mistyped or the refresh is broken.
+# The bundled sample has one number the register does not know: about 0.99 on every date.
+BRREG_MIN_FOUND_SHARE_ENV = "ETABLERER_BRREG_MIN_FOUND_SHARE"
+BRREG_MIN_FOUND_SHARE_DEFAULT = 0.9
+
+
+def brreg_min_found_share() -> float:
+    """The lowest share found, from ETABLERER_BRREG_MIN_FOUND_SHARE (0-1), default 0.9."""
+    raw = os.environ.get(BRREG_MIN_FOUND_SHARE_ENV, "").strip()
+    if not raw:
+        return BRREG_MIN_FOUND_SHARE_DEFAULT
+    try:
+        share = float(raw.replace(",", "."))
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(
+            f"{BRREG_MIN_FOUND_SHARE_ENV}={raw!r} er ikke en andel mellom 0 og 1. Skriv f.eks. "
+            f"0.9, eller fjern innstillingen (standard {BRREG_MIN_FOUND_SHARE_DEFAULT})."
+        )
+    return share
+
 
 # --- Marts ------------------------------------------------------------------------------------
 

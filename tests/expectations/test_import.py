@@ -21,4 +21,4 @@ def test_import_pulls_in_neither_dagster_nor_gx():
     )
     loaded, suite_count = completed.stdout.split("\n")[:2]
     assert loaded == "[]"
-    assert suite_count == "10"
+    assert suite_count == "11"
