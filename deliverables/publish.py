@@ -57,9 +57,10 @@ PORTABLE_TYPE = re.compile(
     r"|INTERVAL|UUID|BLOB)$"
 )
 
-# Columns that identify a person or one person's record (docs/raw_tables.md): pseudonymised keys,
-# contact details, birth data, a client's organisation number (an ENK is a person), record ids and
-# file line numbers. Marts are aggregates; a mart with one of these is refused, never trimmed.
+# Columns that identify a person or one person's record (docs/raw_tables.md): pseudonymised keys
+# (client_key, person_key, business_key), contact details, birth data, a client's organisation
+# number (an ENK is a person), record ids and file line numbers. Marts are aggregates; a mart
+# with one of these is refused, never trimmed.
 PERSON_LEVEL_COLUMN = re.compile(
     r"(_key$|^key$|^person|^client(_|$)|fodselsnummer|f_dselsnummer|^fnr$|^d_?nummer$|e_?mail"
     r"|phone|telefon|^birth_|^first_contact|^(first_|last_|full_)?name$|^navn$|^org_?number$"

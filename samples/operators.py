@@ -865,19 +865,47 @@ def generate_unreadable(out_dir: Path) -> dict[str, Path]:
 # --- identifiers for the PII scan -----------------------------------------------------------
 
 
-def sample_identifiers(sample_dir: Path) -> set[str]:
-    """Every clear identifier, name, e-mail and phone number in the client files under
-    `sample_dir` (as delivered, plus phone digits without spaces), for byte scans of outputs."""
-    schema = schema_for("clients")
-    found: set[str] = set()
+def _files_of_kind(sample_dir: Path, kind: str) -> Iterator[Path]:
     for path in sorted(Path(sample_dir).rglob("*")):
         if path.suffix.lower() not in (".csv", ".xlsx") or not path.is_file():
             continue
         try:
-            if detect_kind(path) != "clients":
-                continue
+            if detect_kind(path) == kind:
+                yield path
         except ValueError:
             continue
+
+
+def sample_org_numbers(sample_dir: Path, org_forms: tuple[str, ...] | None = ("ENK",)) -> set[str]:
+    """The organisation numbers (9 digits, spaces removed) in the establishments files under
+    `sample_dir` whose organisation form is one of `org_forms` (None: every form). An ENK's
+    number leads, in the public register, to its owner's name: it identifies a person."""
+    schema = schema_for("establishments")
+    found: set[str] = set()
+    for path in _files_of_kind(sample_dir, "establishments"):
+        raw = read_table(path, schema)
+        if "org_number" not in raw.headers:
+            continue
+        forms = (
+            raw.frame.get_column("org_form")
+            if "org_form" in raw.headers
+            else [None] * raw.frame.height
+        )
+        for number, form in zip(raw.frame.get_column("org_number"), forms, strict=True):
+            digits = "".join((number or "").split())
+            form = (form or "").strip().upper()
+            if len(digits) == 9 and digits.isdigit() and (org_forms is None or form in org_forms):
+                found.add(digits)
+    return found
+
+
+def sample_identifiers(sample_dir: Path) -> set[str]:
+    """Every clear identifier, name, e-mail and phone number in the client files under
+    `sample_dir` (as delivered, plus phone digits without spaces), and the organisation numbers
+    of its ENKs (`sample_org_numbers`), for byte scans of outputs."""
+    schema = schema_for("clients")
+    found: set[str] = sample_org_numbers(sample_dir)
+    for path in _files_of_kind(sample_dir, "clients"):
         raw = read_table(path, schema)
         for name in ("national_id", "name", "email", "phone"):
             if name not in raw.headers:
@@ -919,6 +947,7 @@ __all__ = [
     "generate_unreadable",
     "replace",
     "sample_identifiers",
+    "sample_org_numbers",
     "write_region_year",
     "write_rows",
 ]

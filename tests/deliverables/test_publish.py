@@ -50,7 +50,16 @@ def _publish(live: dict, keep: int = 5) -> publish.PublishResult:
 
 @pytest.mark.parametrize(
     "column",
-    ["client_key", "person_key", "fodselsnummer", "email", "has_phone", "birth_year", "org_number"],
+    [
+        "client_key",
+        "person_key",
+        "business_key",
+        "fodselsnummer",
+        "email",
+        "has_phone",
+        "birth_year",
+        "org_number",
+    ],
 )
 def test_a_mart_with_a_person_level_column_is_refused_and_nothing_changes(live, column):
     first = _publish(live)

@@ -68,9 +68,10 @@ def finish_build(process: subprocess.Popen, db_path: Path, target_dir: Path) -> 
     return DbtWarehouse(db_path=db_path, target_dir=target_dir, build_output=output)
 
 
-def load_sample(db_path: Path, archive: Path) -> Path:
+def load_sample(db_path: Path, archive: Path, operators: Path = OPERATOR_SAMPLE_DIR) -> Path:
     """The bundled sample through the real loaders: SSB snapshot offline, the agreements' texts
-    checked, and every operator folder."""
+    checked, and every operator folder (of `operators`/<region>/<year>/, by default the
+    bundled sample's)."""
     from ingestion.agreements import check_configured_agreements, load_agreement_checks
     from ingestion.operators import ingest_directory
     from ingestion.paths import AGREEMENTS_DIR
@@ -78,7 +79,7 @@ def load_sample(db_path: Path, archive: Path) -> Path:
 
     load_ssb(db_path, fetch_population(offline=True, archive_dir=archive))
     load_agreement_checks(db_path, check_configured_agreements(AGREEMENTS_DIR))
-    for region_dir in sorted(p for p in OPERATOR_SAMPLE_DIR.iterdir() if p.is_dir()):
+    for region_dir in sorted(p for p in operators.iterdir() if p.is_dir()):
         for year_dir in sorted(p for p in region_dir.iterdir() if p.is_dir()):
             ingest_directory(
                 db_path,

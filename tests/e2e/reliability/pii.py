@@ -1,11 +1,15 @@
 """A scanner for clear personal data in the pipeline's artefacts.
 
-It looks for every national id, phone number, e-mail address and name in the sample inputs, in
-clear and reformatted: national ids as 11 digits or split 6+5 (or 2+2+2+5) by spaces, dashes or
-dots; phones with or without +47/0047 and with any grouping; e-mails in any case; names in any case,
-also as "Etternavn, Fornavn". Digits are found as runs of digit groups with single separators,
-then compared whole (phones) or by every 11-digit window (national ids), so a number inside a
-longer run is still caught without matching random digits across unrelated numbers.
+It looks for every national id, phone number, e-mail address, name and ENK organisation number
+in the sample inputs, in clear and reformatted: national ids as 11 digits or split 6+5 (or
+2+2+2+5) by spaces, dashes or dots; phones with or without +47/0047 and with any grouping;
+e-mails in any case; names in any case, also as "Etternavn, Fornavn"; organisation numbers as 9
+digits or 3+3+3, also as a group of a longer run ("NO 974 760 673 MVA", "974760673-1"). Digits
+are found as runs of digit groups with single separators, then compared whole (phones), by
+every 11-digit window (national ids) or by group (organisation numbers), so a number inside a
+longer run is still caught without matching random digits across unrelated numbers. An
+organisation number is not looked for inside an unbroken longer digit run: 9 digits would match
+by chance in the hex of the many pseudonyms and the long numbers of the logs.
 
 Files are scanned as bytes (decoded both as UTF-8 and Latin-1), and their content is also read
 the way a user would read it: every text cell of every table in DuckDB and SQLite files, Parquet
@@ -35,6 +39,7 @@ class Identifiers:
     phones: set[str]  # the last 8 digits
     emails: set[str]  # lower case
     names: set[tuple[str, ...]]  # lower-case words
+    org_numbers: set[str] = field(default_factory=set)  # 9 digits (ENKs: a person's business)
 
     @classmethod
     def from_values(cls, values: set[str]) -> Identifiers:
@@ -45,6 +50,8 @@ class Identifiers:
                 ids.emails.add(value.strip().lower())
             elif re.fullmatch(r"\d{11}", value.strip()):
                 ids.national_ids.add(value.strip())
+            elif re.fullmatch(r"\d{9}", value.strip()):  # phones have 8 digits
+                ids.org_numbers.add(value.strip())
             elif digits and re.fullmatch(r"[\d\s+()\-.]+", value):
                 ids.phones.add(digits[-8:])
             elif not digits:
@@ -55,7 +62,13 @@ class Identifiers:
 
     @property
     def patterns(self) -> int:
-        return len(self.national_ids) + len(self.phones) + len(self.emails) + len(self.names)
+        return (
+            len(self.national_ids)
+            + len(self.phones)
+            + len(self.emails)
+            + len(self.names)
+            + len(self.org_numbers)
+        )
 
 
 @dataclass
@@ -93,12 +106,26 @@ def _phone_digits(run: str) -> str | None:
     return "".join(groups)
 
 
+def _org_number_digits(run: str) -> list[str]:
+    """The 9-digit numbers a run of digit groups spells: a group of 9, or three groups of 3."""
+    groups = [g for g in re.split(r"[ \u00a0\-.]", run.lstrip("+")) if g]
+    found = [g for g in groups if len(g) == 9]
+    for i in range(len(groups) - 2):
+        if all(len(g) == 3 for g in groups[i : i + 3]):
+            found.append("".join(groups[i : i + 3]))
+    return found
+
+
 def find_in_text(text: str, ids: Identifiers, artefact: str) -> list[Leak]:
     leaks: list[Leak] = []
     for match in DIGIT_RUN.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         if len(digits) < 8:
             continue
+        if ids.org_numbers:
+            for number in _org_number_digits(match.group()):
+                if number in ids.org_numbers:
+                    leaks.append(Leak(artefact, "organisasjonsnummer", number[:3] + "******"))
         if len(digits) <= 40 and any(
             digits[i : i + 11] in ids.national_ids for i in range(len(digits) - 10)
         ):

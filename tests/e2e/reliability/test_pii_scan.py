@@ -3,8 +3,11 @@
 Scanned: the warehouse (file bytes and every table via SQL, including raw.quarantine), the
 published BI file and Parquet files, the reports (HTML, PDF text, XLSX), Dagster's storage and
 compute logs (SQLite event logs read table by table), the GX Data Docs, dbt's run artefacts for
-these runs, and the console output. Not scanned, by design: `<root>/archive`, which keeps the
-operators' original files as delivered (content-addressed, for reprocessing and audit).
+these runs, and the console output. Looked for: the sample's national ids, phones, e-mails,
+names and the organisation numbers of its ENKs. Not scanned, by design, the two protected stores:
+`<root>/archive`, which keeps the operators' original files as delivered (content-addressed, for
+reprocessing and audit), and `<root>/linkage`, the linkage store that keeps each clear
+organisation number beside its business_key for the register refresh (ingestion/linkage.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from fpdf import FPDF
 from ingestion.operators import IngestError, ingest_file
 from ingestion.operators.contract import LOAD_ORDER
 from ingestion.paths import DBT_PROJECT_DIR, OPERATOR_SAMPLE_DIR
-from samples.operators import generate_dirty, sample_identifiers
+from samples.operators import generate_dirty, sample_identifiers, sample_org_numbers
 from tests.e2e.reliability.figures import count
 from tests.e2e.reliability.pii import Identifiers, ScanResult, find_in_text, scan_file, scan_tree
 from tests.helpers import DEMO_KEY
@@ -32,23 +35,27 @@ def identifiers() -> Identifiers:
 
 
 def test_identifier_lists_cover_every_kind(identifiers):
-    """The sample has ids, phones, e-mails and names to look for (1 348 national ids etc.)."""
+    """The sample has ids, phones, e-mails, names and ENK numbers to look for (1 348 national ids,
+    177 ENKs etc.)."""
     sizes = [len(s) for s in (identifiers.national_ids, identifiers.phones, identifiers.emails)]
     assert min(sizes) > 500 and len(identifiers.names) > 300
+    assert identifiers.org_numbers == sample_org_numbers(OPERATOR_SAMPLE_DIR)
+    assert len(identifiers.org_numbers) > 100
 
 
-def _known(identifiers: Identifiers) -> tuple[str, str, str, tuple[str, ...]]:
+def _known(identifiers: Identifiers) -> tuple[str, str, str, tuple[str, ...], str]:
     return (
         sorted(identifiers.national_ids)[0],
         sorted(identifiers.phones)[0],
         sorted(identifiers.emails)[0],
         sorted(identifiers.names)[0],
+        sorted(identifiers.org_numbers)[0],
     )
 
 
 def test_scanner_finds_planted_identifiers_in_every_format(identifiers, tmp_path):
     """The control: one identifier of each kind planted, reformatted, in each file type."""
-    fnr, phone, email, name = _known(identifiers)
+    fnr, phone, email, name, org = _known(identifiers)
     first, last = name[0].title(), name[-1].title()
     spellings = [
         f"{fnr[:6]} {fnr[6:]}",
@@ -60,6 +67,10 @@ def test_scanner_finds_planted_identifiers_in_every_format(identifiers, tmp_path
         f"{phone[:2]}-{phone[2:4]}-{phone[4:6]}-{phone[6:]}",
         email.upper(),
         f"{last.upper()}, {first.upper()}",
+        f"orgnr {org}",
+        f"{org[:3]} {org[3:6]} {org[6:]}",
+        f"NO{org}MVA",
+        f"{org}-1",
     ]
     found = {spelling: len(find_in_text(spelling, identifiers, "t")) for spelling in spellings}
     assert [spelling for spelling, hits in found.items() if hits == 0] == []
@@ -84,7 +95,7 @@ def test_scanner_finds_planted_identifiers_in_every_format(identifiers, tmp_path
         result = ScanResult()
         scan_file(path, identifiers, result, path.name)
         per_file[path.name] = {leak.kind for leak in result.leaks}
-    every_kind = {"fødselsnummer", "telefon", "e-post", "navn"}
+    every_kind = {"fødselsnummer", "telefon", "e-post", "navn", "organisasjonsnummer"}
     assert per_file == dict.fromkeys(
         ["events.db", "log.err", "p.parquet", "r.pdf", "w.duckdb"], every_kind
     )
@@ -116,7 +127,7 @@ def test_quarantine_of_the_dirty_set_holds_no_identifier(tmp_path):
     count("artefacts_scanned")
     count("tables_scanned", result.tables)
     count("leaks_found", len(result.leaks))
-    assert quarantined > 20 and len(ids.national_ids) > 20
+    assert quarantined > 20 and len(ids.national_ids) > 20 and len(ids.org_numbers) > 5
     assert [str(leak) for leak in result.leaks] == []
 
 
@@ -133,7 +144,8 @@ def test_no_identifier_in_any_artefact_of_the_sample_run(sample_pipeline, identi
     root: Path = sample_pipeline["root"]
     assert sample_pipeline["completed"].returncode == 0, sample_pipeline["completed"].stdout[-2000:]
     result = ScanResult()
-    scan_tree(root, identifiers, result, exclude=(root / "archive",))
+    # The protected stores, as the module docstring says: the originals and the linkage store.
+    scan_tree(root, identifiers, result, exclude=(root / "archive", root / "linkage"))
     for extra in _dbt_artefacts(root):
         if extra.is_dir():
             scan_tree(extra, identifiers, result)
@@ -151,5 +163,6 @@ def test_no_identifier_in_any_artefact_of_the_sample_run(sample_pipeline, identi
     assert {"reports", "dagster_home", "warehouse"} <= scanned
     assert any((root / "warehouse" / "published").rglob("*.parquet"))
     assert any((root / "warehouse" / "gx_docs").rglob("*.html"))
+    assert (root / "linkage" / "businesses.sqlite").is_file()  # where the clear numbers went
     assert result.tables > 50
     assert [str(leak) for leak in result.leaks] == []
