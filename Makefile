@@ -90,7 +90,7 @@ docs: install
 images: run
 	$(BIN)/python -m deliverables.page_images reports/2026 docs/images 2026
 
-# What the pipeline generated. Not data/landing (operators' deliveries) nor data/archive (their
-# originals, content-addressed): those are inputs.
+# What the pipeline generated. Not data/landing (operators' deliveries), data/archive (their
+# originals, content-addressed) nor data/linkage (the organisation numbers' links): those are inputs.
 clean:
 	rm -rf warehouse reports .dagster_home dbt_project/target dbt_project/logs
