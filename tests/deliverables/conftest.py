@@ -2,12 +2,14 @@
 warehouse (tests/conftest.py `sample_pipeline`), never from a second pipeline run."""
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from deliverables import annual_report, county_overview, index, payouts, plan_review
 from deliverables.marts import region_names
+from tests.postgres_server import PostgresServer, throwaway_postgres
 
 YEAR = 2026
 
@@ -44,3 +46,11 @@ def warehouse_copy(deliverables_warehouse, tmp_path) -> Path:
     target = tmp_path / "etablerer.duckdb"
     shutil.copyfile(deliverables_warehouse, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL for the session (tests/postgres_server.py: as `postgres` through
+    runuser when the tests run as root)."""
+    with throwaway_postgres() as server:
+        yield server
