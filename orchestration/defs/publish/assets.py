@@ -1,8 +1,10 @@
 """The published read-only BI warehouse, rebuilt from the marts after their checks pass."""
 
+from pathlib import Path
+
 import dagster as dg
 
-from deliverables import publish
+from deliverables import bi_postgres, publish
 from orchestration.defs.common.partitions import (
     COUNTY_YEAR_TAGS,
     report_year_partitions,
@@ -27,14 +29,15 @@ MART_KEYS = sorted(
 @dg.asset(
     key="published_warehouse",
     group_name="publish",
-    kinds={"duckdb", "parquet"},
+    kinds={"duckdb", "parquet", "postgres"},
     deps=year_deps(MART_KEYS),
     partitions_def=report_year_partitions,
     tags=COUNTY_YEAR_TAGS,
     pool=DUCKDB_WRITER_POOL,
     description=(
         "Skrivebeskyttet BI-kopi av marts (published/etablerer_bi.duckdb og Parquet) for Power BI, "
-        "Excel, Metabase, Superset og DBeaver. Publiserer alt hver gang; partisjonen viser hvilken "
+        "Excel, Metabase, Superset og DBeaver, og skjemaet bi i PostgreSQL når "
+        "ETABLERER_BI_POSTGRES_URL er satt. Publiserer alt hver gang; partisjonen viser hvilken "
         "kjøring som laget den."
     ),
 )
@@ -56,8 +59,10 @@ def published_warehouse(
             "Publisert som tekst (typen kan ikke leses av DuckDB 1.x): "
             + ", ".join(result.cast_to_text)
         )
+    metadata = _publish_bi_postgres(context, result.dated_path)
     return dg.MaterializeResult(
         metadata={
+            **metadata,
             "path": dg.MetadataValue.path(str(result.path)),
             "dated_path": dg.MetadataValue.path(str(result.dated_path)),
             "replaced_stable": result.replaced_stable,
@@ -70,3 +75,27 @@ def published_warehouse(
             "published_at": result.published_at.isoformat(),
         }
     )
+
+
+def _publish_bi_postgres(context: dg.AssetExecutionContext, published: Path) -> dict:
+    """Schema bi in PostgreSQL from the file just published, when ETABLERER_BI_POSTGRES_URL is set.
+    Unreachable or refusing, it fails the asset (the DuckDB file is already published); held up by
+    readers, it logs a warning and the run goes on (docs/bi.md)."""
+    url = bi_postgres.configured_url()
+    if url is None:
+        return {"bi_postgres": "ikke konfigurert"}
+    try:
+        result = bi_postgres.publish_bi_postgres(published, url)
+    except bi_postgres.BiPostgresError as error:
+        raise dg.Failure(
+            description=str(error), metadata={"path": dg.MetadataValue.path(str(published))}
+        ) from error
+    if not result.published:
+        context.log.warning(result.message)
+    return {
+        "bi_postgres": "publisert" if result.published else "hoppet over",
+        "bi_postgres_target": f"{bi_postgres.where(url)} schema {result.schema}",
+        "bi_postgres_attempts": result.attempts,
+        "bi_postgres_seconds": result.seconds,
+        "bi_postgres_blockers": dg.MetadataValue.json(result.blockers),
+    }
