@@ -163,6 +163,8 @@ class RunSummary:
     materialized: list[str] = field(default_factory=list)
     checks_passed: list[str] = field(default_factory=list)
     checks_failed: list[str] = field(default_factory=list)
+    # Failed checks of severity WARN (the register's age): told, but they stop nothing.
+    checks_warned: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     not_built: list[str] = field(default_factory=list)
     log_path: Path | None = None
@@ -178,6 +180,8 @@ def run_job(
 ) -> RunSummary:
     """Run a job in this process. `partition` is a key; a range of keys comes as run tags, with
     `label` to show for it; `config` is the run's config (the loggers are added)."""
+    import dagster as dg
+
     from orchestration.definitions import defs
     from orchestration.defs.common.loggers import error_line, user_error
 
@@ -210,6 +214,9 @@ def run_job(
         if evaluation.passed:
             summary.checks_passed.append(name)
             continue
+        if evaluation.severity == dg.AssetCheckSeverity.WARN:
+            summary.checks_warned.append(f"{name}{_last_updated(evaluation.metadata)}")
+            continue
         failures = evaluation.metadata.get("failed_expectations")
         detail = f"\n{failures.value}" if failures is not None else ""
         summary.checks_failed.append(f"{name}{detail}")
@@ -222,6 +229,18 @@ def run_job(
     planned = {key.to_user_string() for key in result.job_def.asset_layer.selected_asset_keys}
     summary.not_built = sorted(planned - set(summary.materialized))
     return summary
+
+
+def _last_updated(metadata: dict) -> str:
+    """« (data fra 2026-12-01)» for a freshness check's result, in Oslo; else nothing."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    stamp = getattr(metadata.get("dagster/last_updated_timestamp"), "value", None)
+    if not isinstance(stamp, int | float):
+        return ""
+    day = datetime.fromtimestamp(stamp, ZoneInfo("Europe/Oslo")).date()
+    return f" (data fra {day.isoformat()})"
 
 
 def _count(n: int, singular: str, plural: str) -> str:
@@ -237,9 +256,12 @@ def print_summary(summaries: list[RunSummary], years: list[int]) -> None:
             f"{_count(len(s.materialized), 'eiendel', 'eiendeler')}, "
             f"kontroller {len(s.checks_passed)} bestått / "
             f"{len(s.checks_failed)} feilet"
+            + (f" / {len(s.checks_warned)} advarer" if s.checks_warned else "")
         )
         for check in s.checks_failed:
             click.echo(f"  ✘ kontroll feilet: {check}")
+        for check in s.checks_warned:
+            click.echo(f"  ⚠ kontroll advarer (stopper ingenting): {check}")
         for step in s.failed_steps:
             click.echo(f"  ✘ steg feilet: {step}")
         if s.not_built:
@@ -391,6 +413,9 @@ def _run_jobs(
         # county's files for the year, which read every region.
         inline = {COUNTY_INLINE_TAG: "true"}
         config = {"ops": {"raw_operators": {"config": {"sample": sample}}}}
+        if sample:
+            # The sample's businesses are in the bundled (synthetic) register snapshots.
+            config["ops"]["raw_brreg__units"] = {"config": {"offline": True}}
         if region_id:
             key = str(year_region_key(year, region_id))
             summaries.append(run_job(instance, "yearly_pipeline_job", key, inline, config=config))

@@ -5,6 +5,11 @@ import dagster as dg
 from orchestration.defs.agreements.assets import raw_agreements
 from orchestration.defs.agreements.jobs import agreement_check_job
 from orchestration.defs.agreements.schedules import agreement_check_schedule
+from orchestration.defs.brreg.assets import raw_brreg__units
+from orchestration.defs.brreg.checks import brreg_freshness_checks
+from orchestration.defs.brreg.jobs import brreg_units_job
+from orchestration.defs.brreg.schedules import brreg_units_schedule
+from orchestration.defs.brreg.sensors import brreg_freshness_sensor
 from orchestration.defs.common.loggers import progress_logger
 from orchestration.defs.common.resources import WarehouseResource
 from orchestration.defs.common.sensors import run_failure_sensor
@@ -38,6 +43,7 @@ from orchestration.defs.ssb.schedules import ssb_population_schedule
 defs = dg.Definitions(
     assets=[
         raw_ssb,
+        raw_brreg__units,
         raw_agreements,
         raw_operators,
         dbt_shared_models,
@@ -45,9 +51,10 @@ defs = dg.Definitions(
         *report_assets,
         published_warehouse,
     ],
-    asset_checks=gx_checks,
+    asset_checks=[*gx_checks, *brreg_freshness_checks],
     jobs=[
         ssb_population_job,
+        brreg_units_job,
         agreement_check_job,
         shared_models_job,
         operator_records_job,
@@ -59,13 +66,19 @@ defs = dg.Definitions(
     ],
     schedules=[
         ssb_population_schedule,
+        brreg_units_schedule,
         agreement_check_schedule,
         payout_january_schedule,
         payout_august_schedule,
         annual_report_schedule,
         activity_plan_schedule,
     ],
-    sensors=[landing_sensor, region_years_built_sensor, run_failure_sensor],
+    sensors=[
+        landing_sensor,
+        region_years_built_sensor,
+        run_failure_sensor,
+        brreg_freshness_sensor,
+    ],
     resources={"warehouse": WarehouseResource(), "dbt": dbt_resource},
     loggers={"progress": progress_logger, "console": dg.colored_console_logger},
     # One process: a step in process costs a small part of one in a subprocess of its own

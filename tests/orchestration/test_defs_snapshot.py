@@ -46,5 +46,5 @@ def test_gx_checks_are_blocking(dbt_manifest):
 
     described = describe_definitions(defs)
     gx = [c for c in described["checks"] if ":gx_" in c["check"]]
-    assert len(gx) == 10
+    assert len(gx) == 11
     assert all(c["blocking"] for c in gx)

@@ -1,8 +1,9 @@
 """dbt models as Dagster assets, one asset per model, in two groups of dbt commands:
 
 - `dbt_models`, partitioned by year × region: every node that reads the operators' data
-  (`source:operators+`) and the incremental marts. A region-year run builds these, in one dbt
-  command for its range of region-years, and no seed.
+  (`source:operators+`) or the register (`source:raw_brreg+`, which the year's run refreshes
+  after loading the establishments), and the incremental marts. A region-year run builds these,
+  in one dbt command for its range of region-years, and no seed.
 - `dbt_shared_models`, not partitioned: the seeds, and the models built from the seeds, SSB and
   the agreements only (their views, the dims). They are built when missing or when their code
   changes (`SHARED_MODELS_CONDITION`; `etablerer run` asks the same of the instance). Their tables
@@ -87,9 +88,12 @@ def _project_macros(called: list[str]) -> list[str]:
     return [macros[unique_id]["macro_sql"] for unique_id in sorted(seen)]
 
 
-# The nodes a region-year run builds: what reads the operators' data, and the incremental marts.
-# dbt's own selection syntax, so `dbt ls --select` shows the same split.
-REGION_YEAR_SELECT = "source:operators+ config.materialized:incremental"
+# The nodes a region-year run builds: what reads the operators' data or the register, and the
+# incremental marts. dbt's own selection syntax, so `dbt ls --select` shows the same split. The
+# register's views are here, not shared: its refresh reads the links the run's establishments
+# make, and Dagster orders a run's steps only by edges between the assets it holds, so the dbt
+# step must hold a model on raw_brreg__units to follow it.
+REGION_YEAR_SELECT = "source:operators+ source:raw_brreg+ config.materialized:incremental"
 # A shared model is built when it is missing or its code changed, once the SSB and agreement
 # tables its views read exist: the daemon's automation sensor evaluates this, and `etablerer run`
 # asks the same of the instance (shared_models_to_build) after its SSB and agreement jobs.

@@ -14,6 +14,8 @@ from orchestration.defs.operators.assets import OPERATOR_KINDS
 # suite name -> (checked asset, other assets the suite reads, partitioned by year × region?)
 SUITE_TARGETS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "raw_ssb__population": ("raw_ssb__population", (), False),
+    # The found share counts what the operators say was registered by each observation day.
+    "raw_brreg__units": ("raw_brreg__units", ("raw_operators__establishments",), False),
     **{
         f"raw_operators__{kind}": (f"raw_operators__{kind}", ("raw_operators__quarantine",), True)
         for kind in OPERATOR_KINDS

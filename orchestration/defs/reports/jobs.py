@@ -6,6 +6,7 @@ changed (shared_models_job), not in every region-year run."""
 
 import dagster as dg
 
+from orchestration.defs.brreg.jobs import REGISTER
 from orchestration.defs.common.partitions import (
     COUNTY_YEAR_ASSETS,
     report_year_partitions,
@@ -18,7 +19,12 @@ SSB = dg.AssetSelection.assets("raw_ssb__population", "raw_ssb__enterprise_survi
 SHARED_MODELS = dg.AssetSelection.assets(dbt_shared_models)
 # The region-year runs' assets: operator records, the region-year dbt models, annual reports (and
 # the agreements' check, a fraction of a second, so a run's findings are today's).
-REGION_YEAR = dg.AssetSelection.all() - SSB - COUNTY_YEAR_ASSETS - SHARED_MODELS
+REGION_YEAR = dg.AssetSelection.all() - SSB - REGISTER - COUNTY_YEAR_ASSETS - SHARED_MODELS
+# The register is refreshed in the runs that end in annual reports, after the establishments are
+# loaded (their links are what it looks up) and before dbt, whose register views follow it, and
+# the reports: a report never reads a register older than its own run, and a failed refresh or a
+# failed check on it stops the report. Delivery, payout and plan runs read it as last refreshed
+# (weekly, brreg_units_schedule): a register outage must not stop a payout.
 
 # Runs whose county files `etablerer run` builds itself, so the sensor leaves them alone.
 COUNTY_INLINE_TAG = "etablerer/county-inline"
@@ -33,7 +39,7 @@ def _upstream_of(*asset_keys: str) -> dg.AssetSelection:
 
 yearly_pipeline_job = dg.define_asset_job(
     name="yearly_pipeline_job",
-    selection=REGION_YEAR,
+    selection=REGION_YEAR | REGISTER,
     partitions_def=year_region_partitions,
     description="Hele årets kjøring per region: operatørdata, dbt, kontroller og årsrapporter.",
 )
@@ -45,7 +51,7 @@ payout_job = dg.define_asset_job(
 )
 annual_report_job = dg.define_asset_job(
     name="annual_report_job",
-    selection=_upstream_of("annual_reports"),
+    selection=_upstream_of("annual_reports") | REGISTER,
     partitions_def=year_region_partitions,
     description="Årsrapportene for et år, etter at kontrollene har passert.",
 )
