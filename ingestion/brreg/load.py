@@ -152,6 +152,22 @@ def create_units_table(db_path: Path) -> None:
         con.execute(CREATE_SQL)
 
 
+def newest_observed_on(db_path: Path) -> date | None:
+    """The newest day the register was read, of every observation loaded (None when none is):
+    how old the register data that dbt and the reports read is."""
+    if not Path(db_path).exists():
+        return None
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'brreg_units'"
+        ).fetchone()
+        if not found or not found[0]:
+            return None
+        (newest,) = con.execute(f"select max(observed_on) from {TABLE}").fetchone()
+    return newest
+
+
 def read_brreg_units(db_path: Path) -> pl.DataFrame:
     """The whole raw table, in key order (for checks and tests; dbt reads it through source())."""
     with duckdb.connect(str(db_path), read_only=True) as con:
@@ -181,6 +197,7 @@ __all__ = [
     "UnitLoadError",
     "create_units_table",
     "load_units",
+    "newest_observed_on",
     "raw_rows",
     "read_brreg_units",
 ]

@@ -176,7 +176,7 @@ def test_offline_materialisation_loads_every_snapshot_date_and_its_checks_pass(
     assert metadata["rows_loaded"] == len(numbers) * len(SNAPSHOT_DATES)
     assert metadata["data_standing"] == "synthetic" and metadata["mode"] == "offline snapshot"
     assert metadata["newest_observed_on"] == "2026-12-01"
-    assert metadata["register_age_days"] == (date.today() - latest).days
+    assert metadata["register_age_days"] == (datetime.now(OSLO).date() - latest).days
     for day, (found, deleted, not_found) in expected.items():
         assert (
             f"| {day} | {len(numbers)} | {found} | {deleted} | {not_found} | 0 | 0 |"
@@ -292,3 +292,43 @@ def test_with_nothing_linked_the_table_exists_empty_and_nothing_is_blocked(defs,
     assert LAST_UPDATED_KEY not in materialization.metadata
     assert read_brreg_units(warehouse).height == 0
     assert check_results(result)[GX_CHECK].passed
+
+
+def test_an_offline_refresh_of_real_numbers_leaves_the_last_online_day_the_newest(
+    defs, warehouse, tmp_path
+):
+    """Real deliveries' numbers are not in the bundled snapshots. Run offline by mistake (no
+    ETABLERER_BRREG_ONLINE=1), the refresh observes nothing, keeps the last online observation,
+    and the freshness check measures that day, not the load."""
+    from ingestion.brreg.load import load_units
+    from ingestion.brreg.units import absent_units
+    from ingestion.operators.identifiers import DEMO_KEY
+    from tests.ingestion.brreg.brreg_testkit import link_sample
+
+    link_sample(tmp_path / "linkage" / "businesses.sqlite", ["974760673"])
+    online_day = datetime.now(OSLO).date() - timedelta(days=3)
+    warehouse.parent.mkdir(parents=True)
+    with duckdb.connect(str(warehouse)) as con:
+        load_units(
+            con,
+            absent_units(["974760673"], "not_found"),
+            key=DEMO_KEY,
+            observed_on=online_day,
+            source="lookup",
+            source_sha256="b" * 64,
+            is_synthetic=False,
+        )
+
+    result = run_job(defs, "brreg_units_job", dg.DagsterInstance.ephemeral(), run_config=OFFLINE)
+
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node("raw_brreg__units")
+    metadata = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+    assert metadata["linked"] == 1 and metadata["observations"] == ""
+    assert metadata["newest_observed_on"] == online_day.isoformat()
+    assert metadata["register_age_days"] == 3
+    stamp = datetime(online_day.year, online_day.month, online_day.day, tzinfo=OSLO).timestamp()
+    assert metadata[LAST_UPDATED_KEY] == stamp
+    freshness = check_results(result)[FRESHNESS_CHECK]
+    assert freshness.passed and freshness.metadata[LAST_UPDATED_KEY].value == stamp
+    assert read_brreg_units(warehouse)["observed_on"].to_list() == [online_day]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from ingestion.brreg import RefreshResult, refresh_units
-from ingestion.brreg.load import create_units_table
+from ingestion.brreg.load import create_units_table, newest_observed_on
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
 
 BRREG_ONLINE_ENV = "ETABLERER_BRREG_ONLINE"
@@ -48,17 +48,19 @@ def observations_table(result: RefreshResult) -> str:
     return "\n".join(rows)
 
 
-def refresh_metadata(result: RefreshResult, *, offline: bool, today: date) -> dict:
+def refresh_metadata(
+    result: RefreshResult, *, offline: bool, newest: date | None, today: date
+) -> dict:
     """What the UI shows of a refresh: counts per observation day and for the newest, what the data
-    rests on, and the newest day observed (what the freshness check measures)."""
+    rests on, and the newest day the table holds (what the freshness check measures): an offline
+    refresh that covers none of the linked numbers leaves the last online observation newest."""
     metadata: dict = {
         **result.as_metadata(),
         "mode": "offline snapshot" if offline else "online",
         "data_standing": "synthetic" if result.is_synthetic else "measured",
         "per_observation": dg.MetadataValue.md(observations_table(result)),
     }
-    if result.observations:
-        newest = max(o.observed_on for o in result.observations)
+    if newest is not None:
         metadata["newest_observed_on"] = newest.isoformat()
         metadata["register_age_days"] = (today - newest).days
         metadata[LAST_UPDATED_KEY] = dg.MetadataValue.timestamp(observed_timestamp(newest))
@@ -98,6 +100,9 @@ def raw_brreg__units(
             f"{o.not_found} ikke funnet, {o.removed} fjernet"
             + (f", {o.not_covered} ikke i øyeblikksbildet" if o.not_covered else "")
         )
+    newest = newest_observed_on(warehouse.db_path)
     return dg.MaterializeResult(
-        metadata=refresh_metadata(result, offline=offline, today=date.today())
+        metadata=refresh_metadata(
+            result, offline=offline, newest=newest, today=datetime.now(OSLO).date()
+        )
     )

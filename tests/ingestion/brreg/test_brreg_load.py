@@ -23,6 +23,7 @@ from ingestion.brreg.load import (
     UnitLoadError,
     create_units_table,
     load_units,
+    newest_observed_on,
     read_brreg_units,
 )
 from ingestion.brreg.refresh import refresh_units
@@ -200,14 +201,17 @@ def test_offline_refresh_never_erases_a_day_its_snapshot_does_not_cover(tmp_path
 
 def test_create_units_table_makes_it_empty_and_leaves_rows_alone(tmp_path):
     db_path = tmp_path / "new" / "w.duckdb"
+    assert newest_observed_on(db_path) is None
     create_units_table(db_path)
     assert read_brreg_units(db_path).schema == pl.Schema(RAW_SCHEMA)
     assert read_brreg_units(db_path).height == 0
+    assert newest_observed_on(db_path) is None
     linkage = tmp_path / "links.sqlite"
     link_sample(linkage, [CASES["bankrupt"]])
     refresh_units(db_path, offline=True, archive_dir=tmp_path / "a", linkage_path=linkage)
     create_units_table(db_path)
     assert read_brreg_units(db_path).height == len(SNAPSHOT_DATES)
+    assert newest_observed_on(db_path) == LATEST
 
 
 def fake_register(removed: str):
