@@ -141,7 +141,7 @@ def test_every_mart_reads_back_as_bi_reader_row_for_row(
 
 
 def test_the_reader_role_has_no_login_and_reads_only_bi(bi_database, sample_published):
-    bi_postgres.publish_bi_postgres(sample_published, bi_database)
+    result = bi_postgres.publish_bi_postgres(sample_published, bi_database)
     with psycopg.connect(bi_database) as admin:
         attributes = admin.execute(
             "select rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit "
@@ -156,7 +156,8 @@ def test_the_reader_role_has_no_login_and_reads_only_bi(bi_database, sample_publ
         ).fetchone()[0]
     assert attributes == (False, False, False, False, True)
     assert {p for _, p in privileges} == {"SELECT"}
-    assert len(privileges) == 14  # 11 marts and dims, 3 documentation tables
+    assert sorted(t for t, _ in privileges) == sorted(result.rows)  # every table in bi, no other
+    assert {"fct_funding", "dim_region", "docs_columns"} <= set(result.rows)
     assert "bi_reader=r/" in default  # tables created later in bi are readable too
 
 
@@ -264,10 +265,25 @@ def _version_sql(tables: list[str]) -> sql.Composed:
 
 
 def _drop_a_row_from_every_mart(live: Path) -> None:
+    """A new version in which every mart has one row fewer. A mart that dbt builds as a view is
+    first made a table of its rows (all of them before any view is dropped, as views read
+    other marts)."""
     with duckdb.connect(str(live)) as con:
+        views = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_catalog = "
+                "current_database() and table_schema = 'marts' and table_type = 'VIEW'"
+            ).fetchall()
+        ]
+        for view in views:
+            con.execute(f"create table marts.{view}__rows as select * from marts.{view}")
+        for view in views:
+            con.execute(f"drop view marts.{view}")
+            con.execute(f"alter table marts.{view}__rows rename to {view}")
         for (table,) in con.execute(
             "select table_name from information_schema.tables where table_catalog = "
-            "current_database() and table_schema = 'marts' and table_type = 'BASE TABLE'"
+            "current_database() and table_schema = 'marts'"
         ).fetchall():
             con.execute(
                 f"delete from marts.{table} where rowid = (select min(rowid) from marts.{table})"
