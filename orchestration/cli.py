@@ -36,7 +36,26 @@ from orchestration.batch_process import tune_garbage_collector
 if TYPE_CHECKING:
     import dagster as dg
 
+# The instance of a checkout (SQLite in DAGSTER_HOME), and of a deployed server (PostgreSQL,
+# docs/operations.md). ETABLERER_DAGSTER_YAML names the one DAGSTER_HOME gets, for every command.
 DAGSTER_YAML = Path(__file__).resolve().parent / "dagster.yaml"
+DEPLOY_DAGSTER_YAML = paths.PROJECT_ROOT / "deploy" / "dagster.yaml"
+DAGSTER_YAML_ENV = "ETABLERER_DAGSTER_YAML"
+
+
+def configured_dagster_yaml() -> Path:
+    """The project's dagster.yaml that DAGSTER_HOME gets: ETABLERER_DAGSTER_YAML (relative to the
+    project's root), else the checkout's."""
+    named = os.environ.get(DAGSTER_YAML_ENV, "").strip()
+    if not named:
+        return DAGSTER_YAML
+    source = paths.PROJECT_ROOT / named
+    if not source.is_file():
+        raise click.ClickException(
+            f"{DAGSTER_YAML_ENV}={named}: filen {source} finnes ikke. Bruk deploy/dagster.yaml "
+            "på en server (docs/operations.md), eller fjern innstillingen."
+        )
+    return source
 
 
 def ensure_environment() -> Path:
@@ -45,25 +64,26 @@ def ensure_environment() -> Path:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
-    install_dagster_yaml(home)
+    install_dagster_yaml(home, configured_dagster_yaml())
     return home
 
 
-def install_dagster_yaml(home: Path) -> None:
-    """The project's dagster.yaml in `home`. An older or edited copy is replaced, since the writer
-    pool's limit lives there; it is kept beside as dagster.yaml.bak, and the user is told."""
+def install_dagster_yaml(home: Path, source: Path = DAGSTER_YAML) -> None:
+    """The project's dagster.yaml (`source`) in `home`. An older or edited copy is replaced, since
+    the writer pool's limit lives there; it is kept beside as dagster.yaml.bak, and the user is
+    told."""
     installed = home / "dagster.yaml"
     if installed.exists():
-        if installed.read_bytes() == DAGSTER_YAML.read_bytes():
+        if installed.read_bytes() == source.read_bytes():
             return
         backup = installed.with_name("dagster.yaml.bak")
         shutil.copyfile(installed, backup)
         click.echo(
-            f"{installed} var ulik {DAGSTER_YAML.relative_to(paths.PROJECT_ROOT)} og er "
+            f"{installed} var ulik {source.relative_to(paths.PROJECT_ROOT)} og er "
             f"erstattet; den gamle ligger i {backup}. Endre prosjektets fil, ikke kopien.",
             err=True,
         )
-    shutil.copyfile(DAGSTER_YAML, installed)
+    shutil.copyfile(source, installed)
 
 
 def load_settings() -> None:
