@@ -22,7 +22,7 @@ from .api import IngestError, ingest_file
 from .contract import KINDS, REGIONS, detect_kind
 from .identifiers import PseudonymKeyMissing
 from .report import format_report
-from .validation import validate_file
+from .validation import Annotated, check_file
 
 SHEET_HELP = (
     "Ark i Excel-filen (standard: det første, ellers det ene arket med kontraktens kolonner)."
@@ -51,13 +51,41 @@ def _year_from_path(path: Path) -> int | None:
     default=None,
     help=SHEET_HELP,
 )
-def validate(file: Path, kind: str, year: int | None, sheet: str | None) -> None:
+@click.option(
+    "--region",
+    "region_id",
+    type=click.Choice(tuple(REGIONS)),
+    default=None,
+    help="Delregion. For etableringer: vis også merknader fra Enhetsregisteret for leveransen "
+    "som er lest inn for delregionen og året (krever datavarehuset og nøkkelen).",
+)
+def validate(
+    file: Path, kind: str, year: int | None, sheet: str | None, region_id: str | None
+) -> None:
     """Kontroller FILE mot datakontrakten uten å laste noe inn."""
     if year is None:
         year = _year_from_path(file) or date.today().year
-    report = validate_file(file, kind, year, sheet=sheet)
+    report, annotated = check_file(file, kind, year, sheet=sheet)
     click.echo(format_report(report, display_name=file.name), nl=False)
+    if kind == "establishments" and report.file_error is None:
+        # Remarks only: the register check never changes the exit code.
+        click.echo(_register_check(annotated, file, region_id, year), nl=False)
     sys.exit(report.exit_code)
+
+
+def _register_check(annotated: Annotated, file: Path, region_id: str | None, year: int) -> str:
+    import polars as pl
+
+    from ingestion.paths import warehouse_path
+
+    from .linkage_feedback import check_linkage, format_linkage_feedback
+    from .readers import LINE_COLUMN
+
+    rows = annotated.valid([pl.col(LINE_COLUMN).alias("line"), pl.col("org_number")])
+    feedback = check_linkage(
+        rows.drop_nulls(), region_id=region_id, year=year, db_path=warehouse_path()
+    )
+    return "\n" + format_linkage_feedback(feedback, display_name=file.name)
 
 
 @click.command("ingest")

@@ -576,10 +576,18 @@ def validate_file(
     path: Path, kind: str, year: int, *, sheet: str | None = None
 ) -> ValidationReport:
     """Check one file against the contract without loading anything."""
+    return check_file(path, kind, year, sheet=sheet)[0]
+
+
+def check_file(
+    path: Path, kind: str, year: int, *, sheet: str | None = None
+) -> tuple[ValidationReport, Annotated | None]:
+    """`validate_file`, with the annotated rows (None when the file cannot be read), for checks
+    that read the valid rows (validate's register check)."""
     path = Path(path)
     report, _, annotated = validate_annotated(path, kind, year, sheet=sheet)
     if annotated is None:
-        return report
+        return report, None
     schema = annotated.schema
     for f in schema.fields:
         if f.references and f.name in annotated.headers:
@@ -592,4 +600,4 @@ def validate_file(
             else:
                 annotated.check_reference(f.name, f.name, known)
     finish_report(report, annotated)
-    return report
+    return report, annotated

@@ -72,7 +72,16 @@ checked as (
         coalesce(reported.org_form <> units.org_form, false) as is_org_form_different,
         coalesce(reported.nace_code <> units.nace_code, false) as is_nace_different,
         case when units.is_synthetic then 'synthetic' when not units.is_synthetic then 'measured' end
-            as register_standing
+            as register_standing,
+        -- both sides of each comparison, for the operator's feedback (`etablerer validate`)
+        reported.registration_date as reported_registration_date,
+        units.registered_date as register_registration_date,
+        date_diff('day', reported.registration_date, units.registered_date)
+            as registration_date_difference_days,
+        reported.org_form as reported_org_form,
+        units.org_form as register_org_form,
+        reported.nace_code as reported_nace_code,
+        units.nace_code as register_nace_code
     from reported
     left join units
         on reported.business_key = units.business_key
