@@ -27,6 +27,8 @@ PARTIAL = "d"
 SYNTHETIC = "s"
 ILLUSTRATIVE = "i"
 ASSUMED = "a"
+# How a marker prints beside its figure in the PDF and in the charts (all in DejaVu Sans).
+SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "e": "ᵉ", "d": "ᵈ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
 STANDING_MARKERS: dict[str, str] = {
     "synthetic": SYNTHETIC,
     "illustrative": ILLUSTRATIVE,
@@ -93,6 +95,11 @@ class Cell:
     tone: str = ""  # "ok", "warn" or "fail": colours a status cell
 
 
+def marked_text(cell: Cell) -> str:
+    """The cell's text with its markers as superscripts: '85,00 %ˢ', '–ᵉ'."""
+    return cell.text + "".join(SUPERSCRIPT[marker] for marker in cell.marker)
+
+
 def text(value: Any, tone: str = "", marker: str = "") -> Cell:
     return Cell("" if value is None else str(value), tone=tone, marker=marker)
 
@@ -154,6 +161,10 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # 2: a part of the section before it, under a smaller heading. new_page: the PDF starts the
+    # section on a page of its own.
+    level: int = 1
+    new_page: bool = False
 
 
 @dataclass(frozen=True)

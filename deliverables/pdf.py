@@ -16,14 +16,12 @@ from fpdf.enums import TableCellFillMode
 from PIL import Image
 
 from deliverables.formatting import keep_numbers_whole
-from deliverables.model import FOOTNOTES, Cell, Chart, Report, Table, text
+from deliverables.model import FOOTNOTES, SUPERSCRIPT, Cell, Chart, Report, Table, marked_text, text
 
 FONT = "DejaVu"
 BLUE = (0, 84, 110)
 ORANGE = (224, 123, 0)
 TONES = {"ok": (46, 107, 18), "fail": (164, 22, 26), "warn": (160, 90, 0)}
-# Superscript letters for the footnote markers (all in DejaVu Sans).
-SUPERSCRIPT = {"p": "ᵖ", "m": "ᵐ", "e": "ᵉ", "d": "ᵈ", "s": "ˢ", "i": "ⁱ", "a": "ᵃ"}
 # The standing banner: a strip across the top of every page, above the top margin.
 BANNER_HEIGHT = 8
 BANNER_FILL = (255, 213, 79)
@@ -72,7 +70,7 @@ class _ReportPDF(FPDF):
 
 
 def cell_text(cell: Cell) -> str:
-    return cell.text + "".join(SUPERSCRIPT[marker] for marker in cell.marker)
+    return marked_text(cell)
 
 
 def _heading(pdf: _ReportPDF, title: str, size: int = 13) -> None:
@@ -279,7 +277,9 @@ def render(report: Report) -> bytes:
     if report.key_figures:
         _key_figures(pdf, report)
     for section in report.sections:
-        _heading(pdf, section.title)
+        if section.new_page and pdf.get_y() > pdf.t_margin + 1:
+            pdf.add_page()
+        _heading(pdf, section.title, size=13 if section.level == 1 else 11)
         if section.intro:
             _paragraph(pdf, section.intro)
         for table in section.tables:

@@ -24,13 +24,11 @@ SYNTHETIC_POPULATION = (
 )
 
 
-def of(*row_lists: Iterable[Row | None]) -> frozenset[str]:
-    """The standings of the rows a report shows (rows without the column count as nothing)."""
+def of(*row_lists: Iterable[Row | None], column: str = "data_standing") -> frozenset[str]:
+    """The standings of the rows a report shows (rows without the column count as nothing).
+    `column` names another standing column, e.g. fct_outcome_cohorts.ssb_data_standing."""
     return frozenset(
-        row["data_standing"]
-        for rows in row_lists
-        for row in rows
-        if row is not None and row.get("data_standing")
+        row[column] for rows in row_lists for row in rows if row is not None and row.get(column)
     )
 
 
