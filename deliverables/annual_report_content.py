@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deliverables import charts, labels, standing
+from deliverables import charts, labels, outcomes, standing
 from deliverables.marts import MartData, Row
 from deliverables.model import (
     CREDITS,
@@ -393,6 +393,7 @@ def build_region_report(
         key_figures=_key_figures(data.kpis(region_id, year), region_id, year),
         sections=[
             _kpi_section(data, region_id),
+            *outcomes.outcome_sections(data, region),
             _reach_section(data, region_id, population),
             _money_section(data, region, population),
             _survey_section(data, region_id),
@@ -401,6 +402,6 @@ def build_region_report(
         ],
         generated_at=generated_at,
         credits=CREDITS,
-        standings=standing.of(*_shown_rows(data, region)),
+        standings=standing.of(*_shown_rows(data, region)) | outcomes.standings(data, region_id),
         population_credit=standing.population_credit(population),
     )

@@ -208,7 +208,7 @@ def build_overview(
 def render_county_overview(
     db_path: Path, year: int, out_dir: Path, *, checks: list[CheckStatus] | None = None
 ) -> RenderedOverview:
-    data = read_marts(db_path, year)
+    data = read_marts(db_path, year, outcomes=False)
     report = build_overview(
         data, checks=checks, generated_at=datetime.now().strftime("%d.%m.%Y %H:%M")
     )

@@ -105,6 +105,28 @@ COMPLIANCE_RULES: dict[str, str] = {
     "finance_grants_match_agreement": "Tilskudd i regnskapet stemmer med avtalen",
     "finance_fee_income_matches_courses": "Egenandeler i regnskapet stemmer med kursene",
     "termination_notice_period": "Oppsigelse med ett års varsel",
+    "register_linkage": "Rapporterte nyetableringer stemmer med Enhetsregisteret",
+}
+
+# fct_linkage_findings.finding_kind -> (what was found, what the operator should do)
+LINKAGE_FINDINGS: dict[str, tuple[str, str]] = {
+    "not_in_register": (
+        "Organisasjonsnummeret finnes ikke i Enhetsregisteret",
+        "Kontroller nummeret mot klientens bekreftelse fra Brønnøysundregistrene og rett det i "
+        "neste leveranse. Er foretaket ikke registrert, tas det ut av nyetableringene.",
+    ),
+    "registration_date_off": (
+        "Registreringsdatoen avviker mer enn 30 dager fra registerets",
+        "Bruk registreringsdatoen fra Enhetsregisteret i neste leveranse.",
+    ),
+    "org_form_differs": (
+        "Organisasjonsformen er en annen enn registerets",
+        "Rett organisasjonsformen til registerets i neste leveranse.",
+    ),
+    "nace_differs": (
+        "Næringskoden er en annen enn registerets",
+        "Rett næringskoden til registerets, eller be klienten oppdatere den i registeret.",
+    ),
 }
 
 # Rules from the agreement linter land in fct_compliance as agreement_text__<rule>.

@@ -33,6 +33,13 @@ class MartData:
     payout_sums: list[Row] = field(default_factory=list)
     # fct_agreement_amounts: every funder's amount for every year of its agreement's period.
     agreement_amounts: list[Row] = field(default_factory=list)
+    # The register's outcomes (marts/outcomes): each region's cohorts up to `year` as of its
+    # newest observation; start-ups, businesses and linkage findings for `year` and the year
+    # before.
+    outcome_cohorts: list[Row] = field(default_factory=list)
+    outcome_startups: list[Row] = field(default_factory=list)
+    outcome_businesses: list[Row] = field(default_factory=list)
+    linkage_findings: list[Row] = field(default_factory=list)
 
     def kpis(self, region_id: str, year: int) -> Row | None:
         return next(
@@ -56,6 +63,10 @@ MARTS = (
     "fct_survey_results",
     "fct_plan_vs_actual",
     "fct_compliance",
+    "fct_outcome_cohorts",
+    "fct_outcome_startups",
+    "fct_outcome_businesses",
+    "fct_linkage_findings",
 )
 
 
@@ -99,11 +110,13 @@ def _check_marts(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
         )
 
 
-def read_marts(db_path: Path, year: int) -> MartData:
-    """Everything the deliverables show for `year`, read from the marts in one read-only session."""
+def read_marts(db_path: Path, year: int, *, outcomes: bool = True) -> MartData:
+    """Everything the deliverables show for `year`, read from the marts in one read-only session.
+    Without `outcomes`, the register's outcome marts (views over every observation, which only
+    the annual report shows) are not read."""
     with duckdb.connect(str(db_path), read_only=True) as con:
         _check_marts(con, db_path)
-        return MartData(
+        data = MartData(
             year=year,
             regions=rows(con, "select * from marts.dim_region order by is_illustrative, region_id"),
             region_kpis=rows(
@@ -159,6 +172,34 @@ def read_marts(db_path: Path, year: int) -> MartData:
                 [year],
             ),
         )
+        if not outcomes:
+            return data
+        data.outcome_cohorts = rows(
+            con,
+            "select * from marts.fct_outcome_cohorts where registration_year <= ? "
+            "qualify as_of_date = max(as_of_date) over (partition by region_id) "
+            "order by region_id, registration_year, org_form, horizon_years",
+            [year],
+        )
+        data.outcome_startups = rows(
+            con,
+            "select * from marts.fct_outcome_startups where year between ? and ? "
+            "order by region_id, municipality_code, year",
+            [year - 1, year],
+        )
+        data.outcome_businesses = rows(
+            con,
+            "select * from marts.fct_outcome_businesses where year between ? and ? "
+            "order by region_id, year",
+            [year - 1, year],
+        )
+        data.linkage_findings = rows(
+            con,
+            "select * from marts.fct_linkage_findings where year between ? and ? "
+            "order by region_id, year, finding_kind",
+            [year - 1, year],
+        )
+        return data
 
 
 def payout_totals(db_path: Path, year: int, month: int) -> dict[str, tuple[Any, int]]:

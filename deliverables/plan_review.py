@@ -41,7 +41,7 @@ def _num(value: Decimal | None) -> float | None:
 
 
 def build_workbook(db_path: Path, plan_year: int) -> tuple[bytes, int]:
-    data = read_marts(db_path, plan_year)
+    data = read_marts(db_path, plan_year, outcomes=False)
     last_year = plan_year - 1
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})

@@ -30,6 +30,14 @@ REPORT_MARTS = [
     "fct_plan_vs_actual",
     "fct_compliance",
 ]
+# The annual report's outcomes page reads the register's outcome marts too.
+ANNUAL_REPORT_MARTS = [
+    *REPORT_MARTS,
+    "fct_outcome_cohorts",
+    "fct_outcome_startups",
+    "fct_outcome_businesses",
+    "fct_linkage_findings",
+]
 PAYOUT_INPUTS = ["fct_payouts", "fct_funding", "dim_region", "payees"]  # payees is a seed
 PLAN_MARTS = ["fct_plan_vs_actual", "fct_region_kpis", "fct_compliance", "dim_region"]
 
@@ -120,7 +128,7 @@ def _index(warehouse: WarehouseResource, year: int) -> str:
     key="annual_reports",
     group_name="reports",
     kinds={"html", "pdf"},
-    deps=REPORT_MARTS,
+    deps=ANNUAL_REPORT_MARTS,
     partitions_def=year_region_partitions,
     backfill_policy=ONE_RUN_PER_BACKFILL,
     pool=DUCKDB_WRITER_POOL,
@@ -132,7 +140,7 @@ def annual_reports(
     scope = RegionYearScope.from_keys(context.partition_keys)
     rendered, checks, indexes = [], [], []
     for year in scope.years:
-        year_checks = check_statuses(context, REPORT_MARTS, year, scope.region_ids)
+        year_checks = check_statuses(context, ANNUAL_REPORT_MARTS, year, scope.region_ids)
         rendered += annual_report.render_annual_reports(
             warehouse.db_path,
             year,
