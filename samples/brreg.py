@@ -14,6 +14,9 @@ in the register yet on that date: 404 there, as the register would answer.
 A few businesses are chosen (first by organisation number among Ringeriksregionen's 2025
 businesses) to carry the cases the tests and the linkage findings need; `CASES` below, the
 manifest and the README name them.
+
+`register_of` and `write_dated_snapshots` make the same register, without the cases, for any
+operator folder: the benchmark's national-scale data (bench/register.py).
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ import hashlib
 import io
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +284,15 @@ def read_sample_businesses(operator_dir: Path = OPERATOR_SAMPLE_DIR) -> list[Bus
     return sorted(businesses, key=lambda b: b.org_number)
 
 
+def one_per_number(businesses: Iterable[Business]) -> list[Business]:
+    """The register has one unit per number: where two clients report the same number (random
+    numbers collide at national scale), the first by (number, year, region) stands for it."""
+    first: dict[str, Business] = {}
+    for business in sorted(businesses, key=lambda b: (b.org_number, b.year, b.region_id)):
+        first.setdefault(business.org_number, business)
+    return list(first.values())
+
+
 # --- the cases ---------------------------------------------------------------------------
 
 
@@ -419,7 +432,7 @@ def unit_body(unit: RegisterUnit, day: date) -> dict[str, Any]:
             "_links": _links(f"enheter/{number}"),
         }
     postnummer, poststed = POSTAL.get(unit.business.municipality_code, ("3511", "HØNEFOSS"))
-    kommune = {m.code: m.name for m in municipalities()}.get(unit.business.municipality_code, "")
+    kommune = _municipality_names().get(unit.business.municipality_code, "")
     employees = unit.employees(day)
     body: dict[str, Any] = {
         "organisasjonsnummer": number,
@@ -464,6 +477,12 @@ def unit_body(unit: RegisterUnit, day: date) -> dict[str, Any]:
     body["maalform"] = "Bokmål"
     body["_links"] = _links(f"enheter/{number}")
     return body
+
+
+@cache
+def _municipality_names() -> dict[str, str]:
+    # municipalities() reads its CSV on each call; a national register asks for 300 000 bodies.
+    return {m.code: m.name for m in municipalities()}
 
 
 def _accounts_year(unit: RegisterUnit, day: date) -> int | None:
@@ -513,15 +532,14 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def write_snapshot(out: Path = BRREG_SNAPSHOT_DIR) -> dict[str, Any]:
-    """Write the dated snapshots, the CSV variant and the manifest into `out`; return the
-    manifest."""
-    businesses = read_sample_businesses()
-    cases = choose_cases(businesses)
-    units = build_register(businesses, cases)
+def write_dated_snapshots(
+    out: Path, units: Sequence[RegisterUnit], dates: Iterable[date]
+) -> list[dict[str, Any]]:
+    """One gzipped JSON array per date in `out`, of the units in the register that day; returns
+    the manifest's entries (the numbers not in the register yet listed as 404)."""
     out.mkdir(parents=True, exist_ok=True)
     snapshots = []
-    for day in SNAPSHOT_DATES:
+    for day in dates:
         present = [u for u in units if u.in_register(day)]
         content = gzip.compress(_json_array([unit_body(u, day) for u in present]), mtime=0)
         name = f"enheter-{day.isoformat()}.json.gz"
@@ -539,6 +557,41 @@ def write_snapshot(out: Path = BRREG_SNAPSHOT_DIR) -> dict[str, Any]:
                 "removed": [],
             }
         )
+    return snapshots
+
+
+def write_manifest(
+    out: Path, snapshots: list[dict[str, Any]], *, generator: str, **extra: Any
+) -> dict[str, Any]:
+    """The manifest beside the dated files, marked synthetic; `extra` keys follow the snapshots."""
+    manifest = {
+        "synthetic": True,
+        "note": SYNTHETIC_NOTE,
+        "generator": generator,
+        "shape": "Enhetsregisteret API (data.brreg.no/enhetsregisteret/api): /enheter/{orgnr}",
+        "snapshots": snapshots,
+        **extra,
+    }
+    (out / MANIFEST_FILE).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return manifest
+
+
+def register_of(operator_dir: Path) -> list[RegisterUnit]:
+    """The synthetic register of any operator folder's businesses (`<region>/<year>/` files), one
+    unit per number, without the sample's planted cases: what the benchmark's national-scale
+    register is made of."""
+    return build_register(one_per_number(read_sample_businesses(operator_dir)), cases={})
+
+
+def write_snapshot(out: Path = BRREG_SNAPSHOT_DIR) -> dict[str, Any]:
+    """Write the dated snapshots, the CSV variant and the manifest into `out`; return the
+    manifest."""
+    businesses = one_per_number(read_sample_businesses())
+    cases = choose_cases(businesses)
+    units = build_register(businesses, cases)
+    snapshots = write_dated_snapshots(out, units, SNAPSHOT_DATES)
     case_numbers = {b.org_number for b in cases.values()}
     # The bulk files hold registered units only: no deleted ones, no numbers never registered.
     registered = [
@@ -556,25 +609,19 @@ def write_snapshot(out: Path = BRREG_SNAPSHOT_DIR) -> dict[str, Any]:
     csv_content = buffer.getvalue().encode("utf-8")
     csv_name = f"lastned-csv-{CSV_DATE.isoformat()}.csv"
     (out / csv_name).write_bytes(csv_content)
-    manifest = {
-        "synthetic": True,
-        "note": SYNTHETIC_NOTE,
-        "generator": "python -m samples.brreg",
-        "shape": "Enhetsregisteret API (data.brreg.no/enhetsregisteret/api): /enheter/{orgnr}",
-        "snapshots": snapshots,
-        "bulk_csv": {
+    return write_manifest(
+        out,
+        snapshots,
+        generator="python -m samples.brreg",
+        bulk_csv={
             "observed_on": CSV_DATE.isoformat(),
             "file": csv_name,
             "url": f"{DEFAULT_BASE_URL}/enheter/lastned/csv",
             "sha256": _sha256(csv_content),
             "units": len(in_bulk),
         },
-        "cases": {case: b.org_number for case, b in cases.items()},
-    }
-    (out / MANIFEST_FILE).write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        cases={case: b.org_number for case, b in cases.items()},
     )
-    return manifest
 
 
 def main(argv: list[str] | None = None) -> None:
