@@ -11,7 +11,7 @@ from ingestion.brreg.archive import ArchiveError
 from ingestion.brreg.client import BrregError
 from ingestion.brreg.load import UnitLoadError
 from ingestion.brreg.refresh import refresh_units
-from ingestion.brreg.snapshot import SnapshotError
+from ingestion.brreg.snapshot import SnapshotError, configured_snapshot_dir
 from ingestion.brreg.units import UnitReadError
 from ingestion.linkage import LinkageStoreError
 from ingestion.operators.identifiers import PseudonymKeyMissing
@@ -43,8 +43,9 @@ def brreg() -> None:
 @click.option(
     "--offline",
     is_flag=True,
-    help="Bruk de medfølgende (syntetiske) øyeblikksbildene i data/sample/brreg i stedet for "
-    "registerets API; hver dato blir sin egen observasjon.",
+    help="Bruk de medfølgende (syntetiske) øyeblikksbildene i data/sample/brreg (eller mappen "
+    "ETABLERER_BRREG_SNAPSHOT_DIR peker på) i stedet for registerets API; hver dato blir sin "
+    "egen observasjon.",
 )
 @click.option(
     "--db",
@@ -67,7 +68,9 @@ def refresh(offline: bool, db_path: Path | None) -> None:
             "operatørenes etableringer først (etablerer ingest)."
         )
         return
-    source = "øyeblikksbildene i data/sample/brreg" if offline else "Enhetsregisterets API"
+    source = (
+        f"øyeblikksbildene i {configured_snapshot_dir()}" if offline else "Enhetsregisterets API"
+    )
     click.echo(
         f"Slo opp {_count(result.linked)} koblede foretak i {source}; svarene er arkivert i "
         f"{archive_dir}."

@@ -4,8 +4,8 @@ The numbers come from the linkage store (`ingestion.linkage.linked_org_numbers`)
 refresh reads. Online, each number is looked up (`/enheter/{orgnr}`); when there are many, the
 bulk file is streamed and filtered instead, and only the numbers it lacks (deleted, removed or
 never registered: the bulk file holds registered units only) are looked up. Every raw response is
-archived first. Offline, every dated snapshot bundled in `data/sample/brreg/` is loaded as its own
-observation, marked synthetic.
+archived first. Offline, every dated snapshot bundled in `data/sample/brreg/` (or in the folder
+ETABLERER_BRREG_SNAPSHOT_DIR names) is loaded as its own observation, marked synthetic.
 """
 
 from __future__ import annotations

@@ -5,12 +5,16 @@ Each dated snapshot is one gzipped JSON array of the bodies the register would h
 `/enheter/lastned` delivers units. The numbers it would have answered 404 or 410 are listed in
 the manifest beside the file, with the file's sha256 and the `synthetic` flag. The generator is
 `python -m samples.brreg`; this module only reads.
+
+ETABLERER_BRREG_SNAPSHOT_DIR points the offline refresh at another folder of the same shape (the
+benchmark's national-scale register); read at call time, as `ingestion.paths` does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +23,7 @@ from typing import Any
 from ingestion.paths import SAMPLE_DIR
 
 BRREG_SNAPSHOT_DIR = SAMPLE_DIR / "brreg"
+SNAPSHOT_DIR_ENV = "ETABLERER_BRREG_SNAPSHOT_DIR"
 MANIFEST_FILE = "manifest.json"
 REGENERATE_HINT = "Lag øyeblikksbildet på nytt med `python -m samples.brreg`."
 
@@ -39,8 +44,13 @@ class DatedSnapshot:
     is_synthetic: bool
 
 
+def configured_snapshot_dir() -> Path:
+    """The offline snapshots' folder: ETABLERER_BRREG_SNAPSHOT_DIR, else the bundled sample's."""
+    return Path(os.environ.get(SNAPSHOT_DIR_ENV) or BRREG_SNAPSHOT_DIR)
+
+
 def read_manifest(snapshot_dir: Path | None = None) -> dict[str, Any]:
-    path = (snapshot_dir or BRREG_SNAPSHOT_DIR) / MANIFEST_FILE
+    path = (snapshot_dir or configured_snapshot_dir()) / MANIFEST_FILE
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -51,7 +61,7 @@ def read_manifest(snapshot_dir: Path | None = None) -> dict[str, Any]:
 
 def dated_snapshots(snapshot_dir: Path | None = None) -> list[DatedSnapshot]:
     """Every dated snapshot in the manifest, oldest first, each file checked against its sha256."""
-    snapshot_dir = snapshot_dir or BRREG_SNAPSHOT_DIR
+    snapshot_dir = snapshot_dir or configured_snapshot_dir()
     manifest = read_manifest(snapshot_dir)
     synthetic = manifest.get("synthetic") is True
     snapshots = []
@@ -95,7 +105,9 @@ __all__ = [
     "BRREG_SNAPSHOT_DIR",
     "MANIFEST_FILE",
     "DatedSnapshot",
+    "SNAPSHOT_DIR_ENV",
     "SnapshotError",
+    "configured_snapshot_dir",
     "dated_snapshots",
     "read_manifest",
 ]

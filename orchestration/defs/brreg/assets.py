@@ -21,9 +21,10 @@ LAST_UPDATED_KEY = "dagster/last_updated_timestamp"
 
 
 class BrregRefreshConfig(dg.Config):
-    """`offline: true` loads the bundled synthetic snapshots (data/sample/brreg), one observation
-    per snapshot date. Left unset, the asset goes online only when ETABLERER_BRREG_ONLINE=1, as
-    SSB does with ETABLERER_SSB_ONLINE, so nothing reaches the internet by default."""
+    """`offline: true` loads the bundled synthetic snapshots (data/sample/brreg, or the folder
+    ETABLERER_BRREG_SNAPSHOT_DIR names), one observation per snapshot date. Left unset, the asset
+    goes online only when ETABLERER_BRREG_ONLINE=1, as SSB does with ETABLERER_SSB_ONLINE, so
+    nothing reaches the internet by default."""
 
     offline: bool | None = None
 

@@ -9,7 +9,12 @@ import sys
 
 import pytest
 
-from ingestion.brreg.snapshot import BRREG_SNAPSHOT_DIR, SnapshotError, dated_snapshots
+from ingestion.brreg.snapshot import (
+    BRREG_SNAPSHOT_DIR,
+    SNAPSHOT_DIR_ENV,
+    SnapshotError,
+    dated_snapshots,
+)
 from samples.brreg import write_snapshot
 
 
@@ -40,6 +45,18 @@ def test_an_edited_snapshot_is_refused_in_norwegian(tmp_path):
         dated_snapshots(copy)
     with pytest.raises(SnapshotError, match="Fant ikke et lesbart øyeblikksbilde"):
         dated_snapshots(tmp_path / "nowhere")
+
+
+def test_the_snapshot_folder_is_configurable(tmp_path, monkeypatch):
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(BRREG_SNAPSHOT_DIR, copy)
+    (copy / "enheter-2025-12-01.json.gz").unlink()
+    monkeypatch.setenv(SNAPSHOT_DIR_ENV, str(copy))
+    # The copy is read, not the bundled folder: its missing day is reported where it is missing.
+    with pytest.raises(SnapshotError, match=f"Fant ikke {copy / 'enheter-2025-12-01.json.gz'}"):
+        dated_snapshots()
+    monkeypatch.delenv(SNAPSHOT_DIR_ENV)
+    assert {s.path.parent for s in dated_snapshots()} == {BRREG_SNAPSHOT_DIR}
 
 
 def test_ingestion_brreg_imports_without_dagster_or_side_effects():
