@@ -52,8 +52,9 @@ def test_annual_report_pdf_has_charts_and_tables(rendered):
     images = [image for page in reader.pages for image in page.images]
 
     assert len(reader.pages) >= 4
-    # Trend, plan achievement and reach per municipality: three charts as embedded PNGs.
-    assert len(images) == 3
+    # Trend, plan achievement, the register's survival against SSB and start-ups per 10 000
+    # inhabitants, reach per municipality: five charts as embedded PNGs.
+    assert len(images) == 5
     assert all(image.image.width > 500 for image in images)
     # Tables: the county's amount, headings and a KPI row, with their figures.
     assert "257 345,00" in text
@@ -112,8 +113,8 @@ def test_every_figure_in_the_html_report_equals_its_mart(rendered, region_id):
                 assert parse_number(shown) == Decimal(value), (source, shown, value)
             compared += 1
     assert compared > 60
-    # Each report carries the three charts inline.
-    assert len(parsed.images) == 3 and all(s.startswith("data:image/png") for s in parsed.images)
+    # Each report carries the five charts inline.
+    assert len(parsed.images) == 5 and all(s.startswith("data:image/png") for s in parsed.images)
 
 
 def test_suppressed_cell_shows_dash_with_footnote(rendered):
