@@ -13,7 +13,7 @@ import dagster as dg
 import pytest
 from dagster_graphql import DagsterGraphQLClient
 
-from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models
+from orchestration.defs.dbt.assets import REGION_YEAR_SELECT, dbt_models, dbt_shared_models
 from orchestration.defs.dbt.resources import DBT_EXECUTABLE, dbt_project
 from tests.helpers import copy_of_sample_run, isolated_env, run_etablerer, running_webserver
 
@@ -98,7 +98,7 @@ def test_a_region_rebuild_builds_no_seed_and_no_shared_model(region_rebuilds):
         models = {u.split(".")[-1] for u in built if u.startswith("model.")}
         assert models == {key.path[-1] for key in dbt_models.keys}
         assert not models & {key.path[-1] for key in dbt_shared_models.keys}
-        assert results["args"]["select"] == ["source:operators+", "config.materialized:incremental"]
+        assert results["args"]["select"] == REGION_YEAR_SELECT.split()
 
 
 def test_the_ui_and_the_cli_invoke_dbt_the_same_way(region_rebuilds):
