@@ -38,7 +38,9 @@ def operator_files(
 
 def ingest(args: dict) -> dict:
     """The project's CSV path (ingest_directories: read, validate, pseudonymise, load) for every
-    region-year, history first; the warehouse is copied to `history_copy` before the last year."""
+    region-year, history first; the warehouse is copied to `history_copy`, and the linkage store
+    the ingest fills to `history_linkage`, before the last year."""
+    from ingestion.linkage import linkage_path
     from ingestion.operators import ingest_directories
 
     db = Path(args["db"])
@@ -49,6 +51,7 @@ def ingest(args: dict) -> dict:
     for part in ("history", "year"):
         if part == "year":
             shutil.copyfile(db, args["history_copy"])
+            copy_sqlite(linkage_path(), Path(args["history_linkage"]))
         started = time.perf_counter()
         results = ingest_directories(
             db,
@@ -68,6 +71,17 @@ def ingest(args: dict) -> dict:
                 bad = [(r.source_file, r.status, r.rejected) for r in folder_results if r.rejected]
                 print(f"warning: {region_id}/{year}: {bad}", file=sys.stderr)
     return {"seconds": seconds, "rows": rows}
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite file in WAL mode (the linkage store), by its backup API."""
+    import sqlite3
+    from contextlib import closing
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    target.chmod(0o600)  # as the store itself: it holds clear organisation numbers
 
 
 def settle(args: dict) -> dict:

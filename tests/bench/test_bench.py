@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from bench.register import generate_register, observation_days
 from bench.run import (
     START_UP,
     Row,
@@ -20,9 +22,15 @@ from bench.run import (
 )
 from bench.scale import ScaleParams, codes_in_year, generate
 from bench.stages import _read_csv_sql, data_rows, operator_files, settle
+from ingestion.brreg.load import read_brreg_units
+from ingestion.brreg.refresh import refresh_units
+from ingestion.brreg.snapshot import SNAPSHOT_DIR_ENV, dated_snapshots, read_manifest
+from ingestion.linkage import record_links
 from ingestion.operators import validate_file
 from ingestion.operators.contract import KINDS, REGIONS
+from ingestion.operators.identifiers import DEMO_KEY, business_keys
 from ingestion.operators.load import bulk_loading
+from samples.brreg import read_sample_businesses
 
 TINY = ScaleParams(activities=900, clients=120, years=(2019, 2024))
 
@@ -151,11 +159,16 @@ def test_time_split_by_kind_of_step_and_the_rest_is_start_up():
             }
         },
     }
-    assert time_split(jobs, 14.0) == {
+    jobs["b"]["steps"] |= {
+        "raw_brreg__units": 1.25,
+        "raw_brreg__units_gx_raw_brreg__units": 0.25,
+    }
+    assert time_split(jobs, 15.5) == {
         START_UP: 2.5,
         "loading": 3.0,
+        "register": 1.25,
         "dbt": 5.0,
-        "GX": 2.0,
+        "GX": 2.25,
         "reports and files": 1.5,
     }
 
@@ -185,3 +198,41 @@ def test_quick_flags():
         2024,
         2025,
     )
+
+
+def test_register_days_are_weekly_mondays_never_after_today():
+    assert observation_days(2026, today=date(2026, 12, 4)) == [
+        date(2026, 11, 9),
+        date(2026, 11, 16),
+        date(2026, 11, 23),
+        date(2026, 11, 30),
+    ]
+    # A past year ends at its 31 December (a Tuesday in 2024), not today.
+    assert observation_days(2024, today=date(2026, 12, 4))[-1] == date(2024, 12, 30)
+
+
+def test_the_scale_register_is_read_by_the_offline_refresh_it_is_pointed_at(
+    tiny, tmp_path, monkeypatch
+):
+    days = observation_days(2024, today=date(2026, 12, 4))
+    register = generate_register(tiny, days, tmp_path / "cache")
+    assert generate_register(tiny, days, tmp_path / "cache") == register  # reused
+    assert [s.observed_on for s in dated_snapshots(register / "earlier")] == days[:-1]
+    numbers = sorted({b.org_number for b in read_sample_businesses(tiny)})
+    linkage = tmp_path / "linkage.sqlite"
+    keys = business_keys(DEMO_KEY, numbers)
+    record_links(zip(keys, numbers, strict=True), source_sha256="0" * 64, path=linkage)
+
+    monkeypatch.setenv(SNAPSHOT_DIR_ENV, str(register / "latest"))
+    db = tmp_path / "w.duckdb"
+    result = refresh_units(
+        db, offline=True, archive_dir=tmp_path / "archive", linkage_path=linkage, key=DEMO_KEY
+    )
+    (latest,) = read_manifest(register / "latest")["snapshots"]
+    (observed,) = result.observations
+    assert observed.observed_on == days[-1] and result.is_synthetic
+    # Every scale business is observed: in the register by then, or 404 (registered later).
+    assert observed.rows == len(numbers) and observed.not_covered == 0
+    assert (observed.found, observed.deleted) == (latest["units"], latest["deleted"])
+    assert observed.not_found == len(latest["not_found"]) < len(numbers)
+    assert set(read_brreg_units(db)["business_key"]) == set(keys)
