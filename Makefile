@@ -19,7 +19,7 @@ ifeq ($(strip $(ETABLERER_PSEUDONYM_KEY)$(ETABLERER_PSEUDONYM_KEY_FILE)),)
 export ETABLERER_PSEUDONYM_KEY := demo-key-for-the-bundled-synthetic-sample-only
 endif
 
-.PHONY: install run test test-load dev lint format bench docs images clean
+.PHONY: install run test test-load dev serve lint format bench docs images clean
 
 # Bytecode is compiled at install: uv does not by default, and where PYTHONDONTWRITEBYTECODE is set
 # (it is on the machines measured here) every process compiles Dagster, dbt and GX from source again,
@@ -63,6 +63,12 @@ test-load: install
 
 dev: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# The deployed topology: a code server, the daemon and the webserver, separate processes on the
+# instance ETABLERER_DAGSTER_YAML names (a server: deploy/dagster.yaml, PostgreSQL; else the
+# checkout's SQLite). Stops all three on Ctrl-C. See docs/operations.md.
+serve: install
+	$(BIN)/etablerer serve
 
 lint: install
 	$(BIN)/ruff check .

@@ -2,6 +2,7 @@
 
 etablerer prepare            set up DAGSTER_HOME and parse the dbt project (the manifest)
 etablerer run --year 2026    materialise a year's assets through Dagster, with a summary
+etablerer serve              the code server, the daemon and the webserver of a deployed instance
 etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
 etablerer brreg refresh      observe the linked businesses in Enhetsregisteret (or the snapshot)
 etablerer validate FILE      check an operator file without loading it
@@ -125,6 +126,19 @@ def prepare() -> None:
     manifest = prepare_manifest()
     click.echo(f"DAGSTER_HOME: {home}")
     click.echo(f"dbt-manifest: {manifest}")
+
+
+@main.command()
+def serve() -> None:
+    """Start the code server, the daemon and the webserver; stop them on SIGTERM or Ctrl-C."""
+    from orchestration.defs.dbt.resources import prepare_manifest
+    from orchestration.serve import serve as serve_processes
+
+    home = ensure_environment()
+    prepare_manifest()  # the definitions the code server loads need it
+    source = configured_dagster_yaml().relative_to(paths.PROJECT_ROOT)
+    click.echo(f"DAGSTER_HOME: {home} ({source})")
+    sys.exit(serve_processes(dict(os.environ), Path(sys.executable).parent))
 
 
 # Runs started by `etablerer run` carry the process and host that ran them, so a later run can tell
