@@ -151,6 +151,7 @@ def rate(rows: int, seconds: float) -> str:
 START_UP = "start-up and Dagster"
 
 
+# "register" is the register's refresh and its dbt tables (history, each day's state).
 SPLIT_KINDS = ("loading", "register", "dbt", "GX", "reports and files")
 
 
@@ -159,7 +160,7 @@ def step_kind(step: str) -> str:
         return "GX"
     if step in ("dbt_models", "dbt_shared_models"):
         return "dbt"
-    if step == "raw_brreg__units":
+    if step in ("raw_brreg__units", "dbt_register_models"):
         return "register"
     if step.startswith("raw_"):
         return "loading"

@@ -13,7 +13,7 @@ from orchestration.defs.brreg.sensors import brreg_freshness_sensor
 from orchestration.defs.common.loggers import progress_logger
 from orchestration.defs.common.resources import WarehouseResource
 from orchestration.defs.common.sensors import run_failure_sensor
-from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models
+from orchestration.defs.dbt.assets import dbt_models, dbt_register_models, dbt_shared_models
 from orchestration.defs.dbt.jobs import shared_models_job
 from orchestration.defs.dbt.resources import dbt_resource
 from orchestration.defs.operators.assets import raw_operators
@@ -47,6 +47,7 @@ defs = dg.Definitions(
         raw_agreements,
         raw_operators,
         dbt_shared_models,
+        dbt_register_models,
         dbt_models,
         *report_assets,
         published_warehouse,

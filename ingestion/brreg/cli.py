@@ -87,5 +87,6 @@ def refresh(offline: bool, db_path: Path | None) -> None:
         )
     click.echo(
         f"Lastet inn i {db_path}: {_count(result.rows_loaded)} rader i raw.brreg_units, "
-        f"{len(result.observations)} observasjon(er)."
+        f"{len(result.observations)} observasjon(er). Registerets historikk og utfallstallene "
+        "bygges av dbt i neste kjøring (etablerer run, eller jobben brreg_units_job)."
     )

@@ -13,7 +13,13 @@ import dagster as dg
 import pytest
 from dagster_graphql import DagsterGraphQLClient
 
-from orchestration.defs.dbt.assets import REGION_YEAR_SELECT, dbt_models, dbt_shared_models
+from orchestration.defs.dbt.assets import (
+    REGION_YEAR_SELECT,
+    REGISTER_SELECT,
+    dbt_models,
+    dbt_register_models,
+    dbt_shared_models,
+)
 from orchestration.defs.dbt.resources import DBT_EXECUTABLE, dbt_project
 from tests.helpers import copy_of_sample_run, isolated_env, run_etablerer, running_webserver
 
@@ -22,7 +28,7 @@ PARTITION = f"{REGION}|2026"
 JOB = "yearly_pipeline_job"
 TARGET = dbt_project.project_dir / "target"
 # What differs between two invocations of the same command: the run's own folder and ids.
-RUN_SPECIFIC = re.compile(r"dbt_models-[0-9a-f]{7}-[0-9a-f]{7}")
+RUN_SPECIFIC = re.compile(r"(dbt_\w*models)-[0-9a-f]{7}-[0-9a-f]{7}")
 RUN_SPECIFIC_ARGS = {"invocation_command", "log_path", "target_path"}
 
 
@@ -40,16 +46,17 @@ def _run_ids(home: Path) -> list[str]:
         return [r.dagster_run.run_id for r in instance.get_run_records(dg.RunsFilter(job_name=JOB))]
 
 
-def _dbt_command(home: Path, run_id: str) -> list[str]:
-    """The dbt command the run's step logged (orchestration/defs/dbt/assets.py), as argv."""
+def _dbt_commands(home: Path, run_id: str) -> list[list[str]]:
+    """The dbt commands the run's steps logged (orchestration/defs/dbt/assets.py), as argv, in
+    the order they ran: the register's tables, then the region-year models."""
     with instance_at(home) as instance:
         lines = [e.user_message for e in instance.all_logs(run_id) if e.user_message]
-    (command,) = [line.removeprefix("dbt: ") for line in lines if line.startswith("dbt: ")]
-    return RUN_SPECIFIC.sub("dbt_models-<run>", command).split(" ")
+    commands = [line.removeprefix("dbt: ") for line in lines if line.startswith("dbt: ")]
+    return [RUN_SPECIFIC.sub(r"\1-<run>", command).split(" ") for command in commands]
 
 
-def _run_results(run_id: str) -> dict:
-    (folder,) = TARGET.glob(f"dbt_models-{run_id[:7]}-*")
+def _run_results(run_id: str, step: str = "dbt_models") -> dict:
+    (folder,) = TARGET.glob(f"{step}-{run_id[:7]}-*")
     return json.loads((folder / "run_results.json").read_text(encoding="utf-8"))
 
 
@@ -99,14 +106,22 @@ def test_a_region_rebuild_builds_no_seed_and_no_shared_model(region_rebuilds):
         assert models == {key.path[-1] for key in dbt_models.keys}
         assert not models & {key.path[-1] for key in dbt_shared_models.keys}
         assert results["args"]["select"] == REGION_YEAR_SELECT.split()
+        # The register's tables, a step of their own before it: no seed either.
+        register = _run_results(run_id, "dbt_register_models")
+        built = {r["unique_id"] for r in register["results"]}
+        assert {unique_id.split(".")[0] for unique_id in built} == {"model", "test"}
+        models = {u.split(".")[-1] for u in built if u.startswith("model.")}
+        assert models == {key.path[-1] for key in dbt_register_models.keys}
+        assert register["args"]["select"] == REGISTER_SELECT.split()
 
 
 def test_the_ui_and_the_cli_invoke_dbt_the_same_way(region_rebuilds):
     home = region_rebuilds["home"]
-    cli_command = _dbt_command(home, region_rebuilds["cli_run"])
-    ui_command = _dbt_command(home, region_rebuilds["ui_run"])
-    assert cli_command == ui_command
-    assert cli_command[0] == DBT_EXECUTABLE and cli_command[1] == "build"
+    cli_commands = _dbt_commands(home, region_rebuilds["cli_run"])
+    ui_commands = _dbt_commands(home, region_rebuilds["ui_run"])
+    assert cli_commands == ui_commands
+    assert len(cli_commands) == 2  # the register's tables, the region-year models
+    assert all(command[:2] == [DBT_EXECUTABLE, "build"] for command in cli_commands)
     cli_results = _run_results(region_rebuilds["cli_run"])
     ui_results = _run_results(region_rebuilds["ui_run"])
 

@@ -64,14 +64,17 @@ def test_ssb_survival_is_a_shared_model_fed_by_the_ssb_step(dbt_manifest):
     assert ssb_population_job.selection.resolve(graph) == ssb_step.resolve(graph)
 
 
-def test_the_outcome_marts_are_region_year_views_on_the_register(dbt_manifest):
+def test_the_outcome_marts_are_region_year_views_on_the_registers_tables(dbt_manifest):
     """The outcome marts read the operators' establishments, so a region-year run builds them;
-    they are views, as are the register's staging and history, so they answer from every year's
-    rows and every observation whenever read. The register's staging reads raw_brreg__units."""
-    from orchestration.defs.dbt.assets import dbt_models
+    they are views, so they answer from every year's rows whenever read. They read the register's
+    history and each day's state, tables of their own step (dbt_register_models) that follows
+    raw_brreg__units, in the weekly refresh's job too, so a view's tests do not compute every
+    observation day again."""
+    from orchestration.defs.brreg.jobs import brreg_units_job
+    from orchestration.defs.dbt.assets import dbt_models, dbt_register_models
 
     graph = load_defs_from_workspace().resolve_asset_graph()
-    register = {"stg_brreg__units", "int_brreg__unit_history"}
+    register = {"stg_brreg__units", "int_brreg__unit_history", "int_brreg__units_as_of"}
     outcomes = {
         "fct_outcome_cohorts",
         "fct_outcome_startups",
@@ -79,8 +82,17 @@ def test_the_outcome_marts_are_region_year_views_on_the_register(dbt_manifest):
         "fct_linkage_findings",
     }
     assert {dg.AssetKey(name) for name in outcomes} <= dbt_models.keys
+    assert dbt_register_models.keys == {dg.AssetKey(name) for name in register}
     assert graph.get(dg.AssetKey("stg_brreg__units")).parent_keys == {
         dg.AssetKey("raw_brreg__units")
+    }
+    assert (
+        dg.AssetKey("int_brreg__units_as_of")
+        in graph.get(dg.AssetKey("int_client_businesses_observed")).parent_keys
+    )
+    assert brreg_units_job.selection.resolve(graph) == {
+        dg.AssetKey("raw_brreg__units"),
+        *dbt_register_models.keys,
     }
     manifest = json.loads(dbt_manifest.read_text())
     materialized = {
@@ -88,7 +100,10 @@ def test_the_outcome_marts_are_region_year_views_on_the_register(dbt_manifest):
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
     }
-    assert {materialized[name] for name in outcomes | register} == {"view"}
+    assert {materialized[name] for name in outcomes} == {"view"}
+    assert materialized["stg_brreg__units"] == "view"
+    assert materialized["int_brreg__unit_history"] == "table"
+    assert materialized["int_brreg__units_as_of"] == "table"
 
 
 def test_lineage_runs_from_ssb_to_the_report(dbt_manifest):

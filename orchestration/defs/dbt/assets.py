@@ -88,12 +88,17 @@ def _project_macros(called: list[str]) -> list[str]:
     return [macros[unique_id]["macro_sql"] for unique_id in sorted(seen)]
 
 
-# The nodes a region-year run builds: what reads the operators' data or the register, and the
-# incremental marts. dbt's own selection syntax, so `dbt ls --select` shows the same split. The
-# register's views are here, not shared: its refresh reads the links the run's establishments
-# make, and Dagster orders a run's steps only by edges between the assets it holds, so the dbt
-# step must hold a model on raw_brreg__units to follow it.
-REGION_YEAR_SELECT = "source:operators+ source:raw_brreg+ config.materialized:incremental"
+# The nodes a region-year run builds: what reads the operators' data, and the incremental marts.
+# dbt's own selection syntax, so `dbt ls --select` shows the same split.
+REGION_YEAR_SELECT = "source:operators+ config.materialized:incremental"
+# The register's own models (its staging view, the history and each day's state as tables), built
+# from raw.brreg_units as it stands: after the refresh in the runs that refresh it (the weekly
+# brreg_units_job, the year's and the annual report's runs), and in every run whose models read
+# them (payouts and plans read the register as last refreshed). Dagster orders a run's steps only
+# by edges between the assets it holds: this step follows raw_brreg__units, and the region-year
+# step, whose outcome views and compliance rule read these tables, follows this one. Tables, so
+# those views' tests do not compute every observation day's state again (docs/performance.md).
+REGISTER_SELECT = "source:raw_brreg+"
 # A shared model is built when it is missing or its code changed, once the SSB and agreement
 # tables its views read exist: the daemon's automation sensor evaluates this, and `etablerer run`
 # asks the same of the instance (shared_models_to_build) after its SSB and agreement jobs.
@@ -117,7 +122,7 @@ KEPT_DBT_RUN_FOLDERS = 5
 def prune_dbt_run_folders(target_dir: Path, keep: int = KEPT_DBT_RUN_FOLDERS) -> list[Path]:
     """Remove all but the newest `keep` run folders of each dbt asset; returns those removed."""
     removed = []
-    for asset_name in ("dbt_models", "dbt_shared_models"):
+    for asset_name in ("dbt_models", "dbt_register_models", "dbt_shared_models"):
         folders = sorted(
             (p for p in target_dir.glob(f"{asset_name}-*") if p.is_dir()),
             key=lambda p: p.stat().st_mtime_ns,
@@ -208,7 +213,19 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    select=REGISTER_SELECT,
     exclude=REGION_YEAR_SELECT,
+    dagster_dbt_translator=EtablererDbtTranslator(),
+    pool=DUCKDB_WRITER_POOL,
+)
+def dbt_register_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from run_dbt_build(context, dbt)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    exclude=f"{REGION_YEAR_SELECT} {REGISTER_SELECT}",
     dagster_dbt_translator=SharedModelsTranslator(),
     pool=DUCKDB_WRITER_POOL,
 )
@@ -249,8 +266,8 @@ def _relations(db_path: Path) -> set[str] | None:
 
 def year_deps(keys: Iterable[str | dg.AssetKey]) -> list[dg.AssetDep]:
     """Dependencies of a year-partitioned asset: every region of its year of a region-year model,
-    and a shared model as it is (not partitioned)."""
-    shared = set(dbt_shared_models.keys)
+    and a shared or register model as it is (not partitioned)."""
+    shared = set(dbt_shared_models.keys) | set(dbt_register_models.keys)
     return [
         dg.AssetDep(key)
         if dg.AssetKey.from_coercible(key) in shared

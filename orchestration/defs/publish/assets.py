@@ -10,7 +10,12 @@ from orchestration.defs.common.partitions import (
     report_year_partitions,
 )
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
-from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models, year_deps
+from orchestration.defs.dbt.assets import (
+    dbt_models,
+    dbt_register_models,
+    dbt_shared_models,
+    year_deps,
+)
 from orchestration.defs.dbt.resources import dbt_project
 
 # Every dbt model in models/marts (facts and dims), as the dbt assets name them. The marts' GX
@@ -18,7 +23,7 @@ from orchestration.defs.dbt.resources import dbt_project
 MART_KEYS = sorted(
     (
         spec.key
-        for dbt in (dbt_models, dbt_shared_models)
+        for dbt in (dbt_models, dbt_register_models, dbt_shared_models)
         for spec in dbt.specs
         if spec.group_name == "marts"
     ),

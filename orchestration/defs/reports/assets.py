@@ -15,7 +15,12 @@ from orchestration.defs.common.partitions import (
     year_region_partitions,
 )
 from orchestration.defs.common.resources import DUCKDB_WRITER_POOL, WarehouseResource
-from orchestration.defs.dbt.assets import dbt_models, dbt_shared_models, year_deps
+from orchestration.defs.dbt.assets import (
+    dbt_models,
+    dbt_register_models,
+    dbt_shared_models,
+    year_deps,
+)
 from orchestration.defs.quality.checks import gx_checks
 
 # Every mart a report reads: its checks (GX suites and dbt tests) gate the report.
@@ -47,6 +52,7 @@ PLAN_MARTS = ["fct_plan_vs_actual", "fct_region_kpis", "fct_compliance", "dim_re
 # county_reports_job), and not from context.repository_def, which a step run in process lacks.
 ALL_CHECK_KEYS = (
     frozenset(dbt_models.check_keys)
+    | frozenset(dbt_register_models.check_keys)
     | frozenset(dbt_shared_models.check_keys)
     | frozenset(key for check in gx_checks for key in check.check_keys)
 )

@@ -18,13 +18,15 @@ from orchestration.defs.operators.jobs import operator_records_job
 SSB = dg.AssetSelection.assets("raw_ssb__population", "raw_ssb__enterprise_survival")
 SHARED_MODELS = dg.AssetSelection.assets(dbt_shared_models)
 # The region-year runs' assets: operator records, the region-year dbt models, annual reports (and
-# the agreements' check, a fraction of a second, so a run's findings are today's).
+# the agreements' check, a fraction of a second, so a run's findings are today's), and the
+# register's dbt tables (not partitioned), rebuilt from its last refresh in any run whose models
+# read them.
 REGION_YEAR = dg.AssetSelection.all() - SSB - REGISTER - COUNTY_YEAR_ASSETS - SHARED_MODELS
 # The register is refreshed in the runs that end in annual reports, after the establishments are
-# loaded (their links are what it looks up) and before dbt, whose register views follow it, and
-# the reports: a report never reads a register older than its own run, and a failed refresh or a
-# failed check on it stops the report. Delivery, payout and plan runs read it as last refreshed
-# (weekly, brreg_units_schedule): a register outage must not stop a payout.
+# loaded (their links are what it looks up) and before dbt, whose register tables and outcome
+# views follow it, and the reports: a report never reads a register older than its own run, and a
+# failed refresh or a failed check on it stops the report. Delivery, payout and plan runs read it
+# as last refreshed (weekly, brreg_units_schedule): a register outage must not stop a payout.
 
 # Runs whose county files `etablerer run` builds itself, so the sensor leaves them alone.
 COUNTY_INLINE_TAG = "etablerer/county-inline"

@@ -1,14 +1,19 @@
 """The outcome marts on a built warehouse: register observations in, cohort survival out.
 
-The outcome marts are views, so rows added to raw.brreg_units show in them without a dbt run;
-these tests add observations to a copy of the fixture warehouse and read the marts.
+The outcome marts are views on the register's history and each day's state, tables dbt builds
+after each refresh (dbt_register_models); these tests add observations to a copy of the fixture
+warehouse, build the register's tables as that step does, and read the marts.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
+
+from orchestration.defs.dbt.assets import REGION_YEAR_SELECT, REGISTER_SELECT
+from tests.e2e.dbt.conftest import run_dbt
 
 REGION = "ringeriksregionen"
 # Six ENK businesses of clients first met on 5 January 2025, registered January to March 2025.
@@ -69,23 +74,35 @@ def observe(con: duckdb.DuckDBPyConnection, observed_on: str, deleted: dict[str,
         )
 
 
-def survival(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(SURVIVAL_1Y, [REGION]).fetchall()
+def build_register_tables(db_path: Path, target_dir: Path) -> None:
+    """The register's dbt step after a refresh: its models built from raw.brreg_units."""
+    args = ["run", "--select", REGISTER_SELECT, "--exclude", *REGION_YEAR_SELECT.split()]
+    result = run_dbt(args, db_path, target_dir)
+    assert result.returncode == 0, result.stdout[-4000:]
 
 
-def test_a_deletion_seen_later_changes_only_the_later_as_of_date(warehouse_copy):
+def observed_survival(db_path: Path, target_dir: Path, observed_on: str, deleted: dict) -> list:
+    """One more observation, the register's tables built, then the cohort's 1-year survival."""
+    with duckdb.connect(str(db_path)) as con:
+        observe(con, observed_on, deleted)
+    build_register_tables(db_path, target_dir)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(SURVIVAL_1Y, [REGION]).fetchall()
+
+
+def test_a_deletion_seen_later_changes_only_the_later_as_of_date(warehouse_copy, tmp_path):
     """Must show 3: bk6 is active on 2026-06-01; the 2026-12-01 observation finds it deleted
     (slettedato 2026-02-15, before its first anniversary on 2026-03-01). The cohort's 1-year
     survival is 6 of 6 as of the first day and 5 of 6 as of the second; a third observation
     later still leaves both days' figures as they were."""
     with duckdb.connect(str(warehouse_copy)) as con:
         add_cohort(con)
-        observe(con, "2026-06-01", deleted={})
-        first = survival(con)
-        observe(con, "2026-12-01", deleted={"bk6": "2026-02-15"})
-        second = survival(con)
-        observe(con, "2027-03-01", deleted={"bk6": "2026-02-15", "bk1": "2027-02-01"})
-        third = survival(con)
+    target = tmp_path / "target"
+    first = observed_survival(warehouse_copy, target, "2026-06-01", deleted={})
+    second = observed_survival(warehouse_copy, target, "2026-12-01", {"bk6": "2026-02-15"})
+    third = observed_survival(
+        warehouse_copy, target, "2027-03-01", {"bk6": "2026-02-15", "bk1": "2027-02-01"}
+    )
 
     assert first == [("2026-06-01", 6, 6, Decimal("1.0000"), 6, "measurable")]
     assert second == [
@@ -96,7 +113,9 @@ def test_a_deletion_seen_later_changes_only_the_later_as_of_date(warehouse_copy)
     assert third == [*second, ("2027-03-01", 6, 5, Decimal("0.8333"), 6, "measurable")]
 
 
-def test_the_deletion_reaches_linkage_findings_but_a_matching_report_does_not(warehouse_copy):
+def test_the_deletion_reaches_linkage_findings_but_a_matching_report_does_not(
+    warehouse_copy, tmp_path
+):
     """The businesses match the register on date, form and NACE code: no finding, deleted or
     not. A number the register does not know is a not_in_register finding for its year."""
     with duckdb.connect(str(warehouse_copy)) as con:
@@ -106,6 +125,8 @@ def test_the_deletion_reaches_linkage_findings_but_a_matching_report_does_not(wa
             "update raw.brreg_units set status = 'not_found', org_form = null, "
             "nace_code = null, registered_date = null where business_key = 'bk5'"
         )
+    build_register_tables(warehouse_copy, tmp_path / "target")
+    with duckdb.connect(str(warehouse_copy), read_only=True) as con:
         findings = con.execute(
             "select finding_kind, findings, reported_businesses, checked_businesses "
             "from marts.fct_linkage_findings where region_id = ? and year = 2025 "

@@ -2,6 +2,10 @@
 -- same state, valid from its first observation to the first observation with another state
 -- (valid_to null = current). A pure function of all observations in raw.brreg_units, so a rebuild
 -- from the archive gives the same history (not a dbt snapshot: see the model's description).
+-- A table, built after each refresh (the register's dbt step), not a view that every outcome
+-- view and test computes again.
+{{ config(materialized='table') }}
+
 with
 
 observations as (

@@ -1,10 +1,10 @@
--- Each new business (business_key: the keyed pseudonym of its organisation number) linked to the
--- region's client who started it, with whether it falls inside the conversion window around the
--- client's first contact.
+-- Each new business (business_key: the keyed pseudonym of its organisation number), once per
+-- region (int_establishments_per_business), linked to the region's client who started it, with
+-- whether it falls inside the conversion window around the client's first contact.
 with
 
-establishments as (
-    select * from {{ ref('stg_operators__establishments') }}
+businesses as (
+    select * from {{ ref('int_establishments_per_business') }}
     where {{ region_partition_filter() }}
 ),
 
@@ -22,21 +22,6 @@ latest_client_record as (
         min(first_contact_date) as first_contact_date
     from clients
     group by region_id, client_key
-),
-
--- The same business may be reported in several years' files: keep one row, latest report wins
--- for ceased_date.
-businesses as (
-    select
-        region_id,
-        business_key,
-        arg_min(client_key, registration_date) as client_key,
-        min(registration_date) as registration_date,
-        arg_max(ceased_date, year) as ceased_date,
-        arg_max(org_form, year) as org_form,
-        arg_max(nace_code, year) as nace_code
-    from establishments
-    group by region_id, business_key
 ),
 
 linked as (

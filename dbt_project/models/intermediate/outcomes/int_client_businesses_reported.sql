@@ -1,9 +1,8 @@
--- Each business an operator reported as a client's new business, once per region (the same
--- business may be reported in several years' files), keyed by the business pseudonym. The same
--- rules as int_new_businesses_linked: the earliest report's client and registration date, the
--- latest report's form and NACE code, the client's latest municipality, and the conversion window
--- around the client's first contact. Unlike it, every region: the outcome marts are views that
--- are read outside a region's run, so no run's region filter may be stored in them.
+-- Each business an operator reported as a client's new business, once per region
+-- (int_establishments_per_business), with the client's latest municipality and the conversion
+-- window around the client's first contact, as int_new_businesses_linked has them. Unlike it,
+-- every region: the outcome marts are views that are read outside a region's run, so no run's
+-- region filter may be stored in them.
 with
 
 establishments as (
@@ -53,15 +52,7 @@ report_standings as (
 ),
 
 businesses as (
-    select
-        region_id,
-        business_key,
-        arg_min(client_key, registration_date) as client_key,
-        min(registration_date) as registration_date,
-        arg_max(org_form, year) as org_form,
-        arg_max(nace_code, year) as nace_code
-    from establishments
-    group by region_id, business_key
+    select * from {{ ref('int_establishments_per_business') }}
 ),
 
 linked as (
