@@ -248,16 +248,18 @@ def delivered_run(topology: Topology, relative: str) -> dg.DagsterRun:
 
 PUBLISHED = Path("warehouse") / "published" / "etablerer_bi.duckdb"
 HALLINGDAL = "hallingdal/2026/activities.csv"
+MIDT_BUSKERUD = "midt_buskerud/2026/activities.csv"
 
 
 def test_a_delivered_file_is_built_and_published_by_the_daemon_alone_killed_twice(topology):
     """The landing path, with the daemon killed (SIGKILL) and started again twice on the way: once
     when the landing sensor has seen the file but not yet taken it (it waits for a second look),
-    once while the file's run is in progress (it runs under the code server). Sensors and the
-    schedule go on from their state in PostgreSQL: the file is taken once, and the county's files
-    follow its run."""
+    once while the file's run is in progress (it runs under the code server); a second region's
+    file lands while the daemon is down. Sensors and the schedule go on from their state in
+    PostgreSQL: each file is taken once, none is skipped, and the county's files follow."""
     published = topology.root / PUBLISHED
     before = guidance_sessions(published, "hallingdal")
+    before_midt = guidance_sessions(published, "midt_buskerud")
     drop_guidance(
         PROJECT_ROOT / "data" / "sample" / "operators" / HALLINGDAL,
         topology.root / "landing" / HALLINGDAL,
@@ -279,6 +281,12 @@ def test_a_delivered_file_is_built_and_published_by_the_daemon_alone_killed_twic
         lambda: topology.run(run_id).status in {dg.DagsterRunStatus.STARTED, *ENDED},
     )
     topology.kill("daemon")
+    # Delivered while no daemon runs: the restarted sensor finds it.
+    drop_guidance(
+        PROJECT_ROOT / "data" / "sample" / "operators" / MIDT_BUSKERUD,
+        topology.root / "landing" / MIDT_BUSKERUD,
+        dropped=2,
+    )
     topology.start("daemon")
 
     run = topology.ended(run_id)
@@ -298,8 +306,15 @@ def test_a_delivered_file_is_built_and_published_by_the_daemon_alone_killed_twic
     )
     assert published_event.run_id == county.run_id
     assert guidance_sessions(published, "hallingdal") == before - 3
-    # One run for the file, the switched-on state kept, the file loaded once (raw.load_log).
-    assert len(topology.runs(**{"etablerer/delivery": delivery_tag(topology, HALLINGDAL)})) == 1
+    # The file delivered while the daemon was down: its own run, and the county's files after it.
+    midt = topology.ended(delivered_run(topology, MIDT_BUSKERUD).run_id)
+    assert midt.status == dg.DagsterRunStatus.SUCCESS
+    assert midt.tags["dagster/partition"] == "midt_buskerud|2026"
+    assert county_run_after(topology, midt.run_id).status == dg.DagsterRunStatus.SUCCESS
+    assert guidance_sessions(published, "midt_buskerud") == before_midt - 2
+    # One run for each file, the switched-on state kept, each file loaded once (raw.load_log).
+    for relative in (HALLINGDAL, MIDT_BUSKERUD):
+        assert len(topology.runs(**{"etablerer/delivery": delivery_tag(topology, relative)})) == 1
     for name in ("landing_sensor", "region_years_built_sensor", "payout_january_schedule"):
         assert topology.sensor_state(name).status.value == "RUNNING"
     with duckdb.connect(
@@ -309,8 +324,10 @@ def test_a_delivered_file_is_built_and_published_by_the_daemon_alone_killed_twic
             "select region_id, year, kind, source_sha256, count(*) from raw.load_log "
             "where origin = 'delivery' and status = 'loaded' group by all"
         ).fetchall()
-    sha256 = delivery_tag(topology, HALLINGDAL).rsplit(":", 1)[1]
-    assert loaded == [("hallingdal", 2026, "activities", sha256, 1)]
+    assert sorted(loaded) == [
+        (relative.split("/")[0], 2026, "activities", delivery_tag(topology, relative)[-64:], 1)
+        for relative in (HALLINGDAL, MIDT_BUSKERUD)
+    ]
 
 
 def test_the_january_payout_schedule_runs_under_the_daemon_and_writes_the_payout_file(topology):

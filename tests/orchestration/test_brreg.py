@@ -120,8 +120,11 @@ def test_the_asset_its_checks_job_schedule_and_sensor_are_defined(defs):
     assert graph.get_check_spec(GX_CHECK).blocking
     assert not graph.get_check_spec(FRESHNESS_CHECK).blocking
 
+    # The weekly job builds the register's dbt tables from the refresh too.
+    from orchestration.defs.dbt.assets import dbt_register_models
+
     job = defs.resolve_job_def("brreg_units_job")
-    assert job.asset_layer.selected_asset_keys == {REGISTER}
+    assert job.asset_layer.selected_asset_keys == {REGISTER, *dbt_register_models.keys}
     assert job.asset_layer.asset_graph.asset_check_keys >= {GX_CHECK, FRESHNESS_CHECK}
 
     schedule = defs.resolve_schedule_def("brreg_units_schedule")
@@ -136,19 +139,37 @@ def test_the_asset_its_checks_job_schedule_and_sensor_are_defined(defs):
     assert "brreg_freshness_sensor" in {s.name for s in defs.sensors}
 
 
+def step_inputs(job: dg.JobDefinition) -> dict[str, dict[str, set[str]]]:
+    """Each step's inputs and the steps each waits for (an asset with blocking checks: the asset's
+    step and its checks')."""
+    return {
+        node.name: {
+            name: {d.node for d in dep.get_node_dependencies()} for name, dep in deps.items()
+        }
+        for node, deps in job.graph.dependencies.items()
+    }
+
+
 def test_runs_that_end_in_annual_reports_refresh_the_register_between_ingest_and_dbt(defs):
     """A report never reads a register older than its own run: the refresh follows the
-    establishments (whose links it looks up) and comes before dbt and the reports. Delivery,
-    payout and plan runs read the register as last refreshed."""
+    establishments (whose links it looks up) and comes before the register's dbt tables, the
+    region-year models and the reports. Delivery, payout and plan runs read the register as last
+    refreshed: their runs build its tables from what raw.brreg_units holds, without a refresh."""
     for name in ("yearly_pipeline_job", "annual_report_job"):
         job = defs.resolve_job_def(name)
-        dependencies = {node.name: set(deps) for node, deps in job.graph.dependencies.items()}
-        assert dependencies["raw_brreg__units"] == {"raw_operators__establishments"}, name
-        assert "raw_brreg__units" in dependencies["dbt_models"], name
+        inputs = step_inputs(job)
+        assert set(inputs["raw_brreg__units"]) == {"raw_operators__establishments"}, name
+        # after the refresh and its blocking GX suite
+        assert inputs["dbt_register_models"]["raw_brreg__units"] == {
+            "raw_brreg__units",
+            "raw_brreg__units_gx_raw_brreg__units",
+        }, name
+        assert "dbt_register_models" in inputs["dbt_models"]["int_brreg__units_as_of"], name
         assert REGISTER in job.asset_layer.selected_asset_keys
     for name in ("operator_records_job", "payout_job", "activity_plan_job"):
-        selected = defs.resolve_job_def(name).asset_layer.selected_asset_keys
-        assert REGISTER not in selected, name
+        job = defs.resolve_job_def(name)
+        assert REGISTER not in job.asset_layer.selected_asset_keys, name
+        assert "dbt_register_models" in step_inputs(job)["dbt_models"]["int_brreg__unit_history"]
 
 
 # --- a materialisation in process ----------------------------------------------------------
