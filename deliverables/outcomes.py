@@ -384,6 +384,7 @@ def _finding_cell(row: Row | None, column: str) -> Cell:
     return figure(
         row[column],
         "int",
+        suppressed=row[f"{column}_suppressed"],
         source=Source("fct_linkage_findings", column, where),
         standing=row["data_standing"],
     )

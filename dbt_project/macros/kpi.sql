@@ -6,6 +6,16 @@
     ({{ count_expr }} > 0 and {{ count_expr }} < {{ var('suppression_threshold') }})
 {%- endmacro %}
 
+{#- A count in a published sentence: a small count as "færre enn <threshold>" ("Færre enn ..." to
+    begin a sentence), so no text shows what the published figures hide. -#}
+{% macro count_in_text(count_expr, sentence_start=false) -%}
+    case
+        when {{ is_small_count(count_expr) }}
+            then '{{ "Færre" if sentence_start else "færre" }} enn {{ var('suppression_threshold') }}'
+        else cast({{ count_expr }} as varchar)
+    end
+{%- endmacro %}
+
 {#- A new business counts as the service's result when registered from N days before the
     client's first contact to M months after it (inclusive). -#}
 {% macro is_in_conversion_window(registration_date, first_contact_date) -%}

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.dbt.assets import REGION_YEAR_SELECT, REGISTER_SELECT
-from tests.e2e.dbt.conftest import run_dbt
+from tests.e2e.dbt.conftest import build_register_tables
 
 REGION = "ringeriksregionen"
 # Six ENK businesses of clients first met on 5 January 2025, registered January to March 2025.
@@ -74,13 +73,6 @@ def observe(con: duckdb.DuckDBPyConnection, observed_on: str, deleted: dict[str,
         )
 
 
-def build_register_tables(db_path: Path, target_dir: Path) -> None:
-    """The register's dbt step after a refresh: its models built from raw.brreg_units."""
-    args = ["run", "--select", REGISTER_SELECT, "--exclude", *REGION_YEAR_SELECT.split()]
-    result = run_dbt(args, db_path, target_dir)
-    assert result.returncode == 0, result.stdout[-4000:]
-
-
 def observed_survival(db_path: Path, target_dir: Path, observed_on: str, deleted: dict) -> list:
     """One more observation, the register's tables built, then the cohort's 1-year survival."""
     with duckdb.connect(str(db_path)) as con:
@@ -117,7 +109,8 @@ def test_the_deletion_reaches_linkage_findings_but_a_matching_report_does_not(
     warehouse_copy, tmp_path
 ):
     """The businesses match the register on date, form and NACE code: no finding, deleted or
-    not. A number the register does not know is a not_in_register finding for its year."""
+    not. A number the register does not know is a not_in_register finding for its year: one
+    record for the operator's feedback, a count of 1 the published mart hides."""
     with duckdb.connect(str(warehouse_copy)) as con:
         add_cohort(con)
         observe(con, "2026-12-01", deleted={"bk6": "2026-02-15"})
@@ -128,17 +121,23 @@ def test_the_deletion_reaches_linkage_findings_but_a_matching_report_does_not(
     build_register_tables(warehouse_copy, tmp_path / "target")
     with duckdb.connect(str(warehouse_copy), read_only=True) as con:
         findings = con.execute(
-            "select finding_kind, findings, reported_businesses, checked_businesses "
-            "from marts.fct_linkage_findings where region_id = ? and year = 2025 "
-            "order by finding_kind",
+            "select finding_kind, findings, findings_suppressed, reported_businesses, "
+            "checked_businesses from marts.fct_linkage_findings where region_id = ? "
+            "and year = 2025 order by finding_kind",
+            [REGION],
+        ).fetchall()
+        records = con.execute(
+            "select business_key from intermediate.int_linkage_findings "
+            "where region_id = ? and year = 2025 and is_not_in_register",
             [REGION],
         ).fetchall()
     assert findings == [
-        ("nace_differs", 0, 6, 6),
-        ("not_in_register", 1, 6, 6),
-        ("org_form_differs", 0, 6, 6),
-        ("registration_date_off", 0, 6, 6),
+        ("nace_differs", 0, False, 6, 6),
+        ("not_in_register", None, True, 6, 6),
+        ("org_form_differs", 0, False, 6, 6),
+        ("registration_date_off", 0, False, 6, 6),
     ]
+    assert records == [("bk5",)]
 
 
 def test_the_sample_cohorts_stand_beside_ssb_with_both_definitions(sample_warehouse):
@@ -175,13 +174,22 @@ def test_the_sample_cohorts_stand_beside_ssb_with_both_definitions(sample_wareho
 
 def test_the_sample_linkage_findings_reach_compliance_as_a_remark(sample_warehouse):
     """The snapshot's planted cases for Ringeriksregionen 2025 (a number the register does not
-    know, a registration date 47 days off, another form, another NACE code), one of each; the
-    2026 numbers reported as registered after the last snapshot are not checked yet, not
-    findings."""
+    know, a registration date 47 days off, another form, another NACE code), one of each: one
+    record each for the operator's feedback, a count of 1 the published mart hides (the
+    agreement's compliance starts in 2026); the 2026 numbers reported as registered after the last snapshot
+    are not checked yet, not findings."""
     with duckdb.connect(str(sample_warehouse.db_path), read_only=True) as con:
+        records = con.execute(
+            "select year, kind, count(*) from intermediate.int_linkage_findings unpivot ("
+            "found for kind in (is_not_in_register, is_registration_date_off, "
+            "is_org_form_different, is_nace_different)) where region_id = ? and found "
+            "group by all order by all",
+            [REGION],
+        ).fetchall()
         findings = con.execute(
             "select year, finding_kind, findings from marts.fct_linkage_findings "
-            "where region_id = ? and findings > 0 order by year, finding_kind",
+            "where region_id = ? and (findings > 0 or findings_suppressed) "
+            "order by year, finding_kind",
             [REGION],
         ).fetchall()
         unchecked = con.execute(
@@ -194,11 +202,17 @@ def test_the_sample_linkage_findings_reach_compliance_as_a_remark(sample_warehou
             "where region_id = ? and year = 2026 and rule_id = 'register_linkage'",
             [REGION],
         ).fetchone()
+    assert records == [
+        (2025, "is_nace_different", 1),
+        (2025, "is_not_in_register", 1),
+        (2025, "is_org_form_different", 1),
+        (2025, "is_registration_date_off", 1),
+    ]
     assert findings == [
-        (2025, "nace_differs", 1),
-        (2025, "not_in_register", 1),
-        (2025, "org_form_differs", 1),
-        (2025, "registration_date_off", 1),
+        (2025, "nace_differs", None),
+        (2025, "not_in_register", None),
+        (2025, "org_form_differs", None),
+        (2025, "registration_date_off", None),
     ]
     assert unchecked == 6
     assert remark[:2] == ("pass", "merknad")

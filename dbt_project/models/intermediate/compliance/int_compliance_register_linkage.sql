@@ -2,7 +2,8 @@
 -- service's results are reported, and the county follows them to the register), per
 -- agreement-year, from int_linkage_findings: a number the register does not know or has
 -- removed, a registration date more than 30 days off, another form or NACE code. Any finding:
--- fail (a remark, merknad, in compliance_rule_severities), with the count of each kind.
+-- fail (a remark, merknad, in compliance_rule_severities), with the count of each kind, a small
+-- count as "færre enn 5" (count_in_text): the explanation is published.
 -- Nothing reported: pass. Reported, but none looked up in the register yet: pending.
 with
 
@@ -79,41 +80,49 @@ assessed as (
                 then 'Ingen nyetableringer er rapportert for ' || year || '.'
             when checked = 0
                 then
-                    'Nyetableringene rapportert for ' || year || ' (' || reported
+                    'Nyetableringene rapportert for ' || year || ' ('
+                    || {{ count_in_text('reported') }}
                     || ') er ikke slått opp i Enhetsregisteret ennå.'
             else
                 concat_ws(
                     ' ',
-                    'Av ' || reported || ' rapporterte nyetableringer for ' || year || ' er '
-                    || checked || ' kontrollert mot Enhetsregisteret ('
+                    'Av ' || {{ count_in_text('reported') }} || ' rapporterte nyetableringer for '
+                    || year || ' er ' || {{ count_in_text('checked') }}
+                    || ' kontrollert mot Enhetsregisteret ('
                     || strftime(register_observed_on, '%d.%m.%Y') || ').',
                     case when total_findings = 0 then 'De kontrollerte stemmer med registeret.' end,
                     case
                         when not_in_register > 0
                             then
-                                not_in_register || ' finnes ikke i registeret (ukjent eller '
+                                {{ count_in_text('not_in_register', sentence_start=true) }}
+                                || ' finnes ikke i registeret (ukjent eller '
                                 || 'fjernet organisasjonsnummer).'
                     end,
                     case
                         when registration_date_off > 0
                             then
-                                registration_date_off || ' har en registreringsdato mer enn '
+                                {{ count_in_text('registration_date_off', sentence_start=true) }}
+                                || ' har en registreringsdato mer enn '
                                 || '30 dager fra registerets.'
                     end,
                     case
                         when org_form_differs > 0
                             then
-                                org_form_differs || ' har en annen organisasjonsform enn '
+                                {{ count_in_text('org_form_differs', sentence_start=true) }}
+                                || ' har en annen organisasjonsform enn '
                                 || 'registerets.'
                     end,
                     case
                         when nace_differs > 0
-                            then nace_differs || ' har en annen næringskode enn registerets.'
+                            then
+                                {{ count_in_text('nace_differs', sentence_start=true) }}
+                                || ' har en annen næringskode enn registerets.'
                     end,
                     case
                         when checked < reported
                             then
-                                (reported - checked) || ' er ikke slått opp i registeret etter '
+                                {{ count_in_text('reported - checked', sentence_start=true) }}
+                                || ' er ikke slått opp i registeret etter '
                                 || 'registreringsdatoen ennå.'
                     end,
                     case

@@ -1,8 +1,9 @@
 -- How the operators' reported new businesses match the register, per region, reporting year and
 -- kind of finding (int_linkage_findings): a number the register does not know or has removed, a
--- registration date more than 30 days off, another form, another NACE code. Counts of records,
--- not of people, shown unsuppressed: a finding says how a report matches a public register and
--- carries no attribute of the client; the operator needs the count to act on it.
+-- registration date more than 30 days off, another form, another NACE code. Each count is of
+-- clients' businesses, so a small one (1 to threshold - 1) is hidden like every published count
+-- (is_small_count), with a <count>_suppressed flag; the operator sees each record in the
+-- delivery's feedback (`etablerer validate --region`, from int_linkage_findings), never published.
 with
 
 findings as (
@@ -47,9 +48,13 @@ final as (
         cast(counted.region_id as varchar) as region_id,
         cast(counted.year as integer) as year,
         cast(counted.finding_kind as varchar) as finding_kind,
-        cast(counted.findings as integer) as findings,
-        cast(counted.reported_businesses as integer) as reported_businesses,
-        cast(counted.checked_businesses as integer) as checked_businesses,
+        {% for count in ['findings', 'reported_businesses', 'checked_businesses'] -%}
+            cast(
+                case when not {{ is_small_count('counted.' ~ count) }} then counted.{{ count }} end
+                as integer
+            ) as {{ count }},
+            cast({{ is_small_count('counted.' ~ count) }} as boolean) as {{ count }}_suppressed,
+        {% endfor -%}
         cast(counted.register_observed_on as date) as register_observed_on,
         cast(
             {{ weakest_standing([
