@@ -176,8 +176,8 @@ def test_the_sample_linkage_findings_reach_compliance_as_a_remark(sample_warehou
     """The snapshot's planted cases for Ringeriksregionen 2025 (a number the register does not
     know, a registration date 47 days off, another form, another NACE code), one of each: one
     record each for the operator's feedback, a count of 1 the published mart hides (the
-    agreement's compliance starts in 2026); the 2026 numbers reported as registered after the last snapshot
-    are not checked yet, not findings."""
+    agreement's compliance starts in 2026); the 2026 numbers reported as registered after the
+    last snapshot are not checked yet, not findings."""
     with duckdb.connect(str(sample_warehouse.db_path), read_only=True) as con:
         records = con.execute(
             "select year, kind, count(*) from intermediate.int_linkage_findings unpivot ("
