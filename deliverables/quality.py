@@ -43,6 +43,10 @@ TABLE_LABELS = {
     "fct_survey_results": "Brukerundersøkelsen",
     "fct_plan_vs_actual": "Aktivitetsplan mot resultat",
     "fct_compliance": "Avtalekrav",
+    "fct_outcome_cohorts": "Overlevelse: registeret mot SSB",
+    "fct_outcome_startups": "Nyetableringer per 10 000 innbyggere",
+    "fct_outcome_businesses": "Ansatte og årsregnskap",
+    "fct_linkage_findings": "Rapportene mot registeret",
 }
 
 

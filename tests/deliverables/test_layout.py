@@ -16,9 +16,9 @@ from deliverables import annual_report_content, charts, county_overview, html, p
 from deliverables.formatting import NO_BREAK_SPACE
 from deliverables.marts import read_marts
 from deliverables.model import Report, Section, Table, figure, text
-from deliverables.quality import CheckStatus
+from deliverables.quality import TABLE_LABELS, CheckStatus
 from ingestion.paths import PROJECT_ROOT
-from orchestration.defs.reports.assets import ALL_CHECK_KEYS, REPORT_MARTS
+from orchestration.defs.reports.assets import ALL_CHECK_KEYS, ANNUAL_REPORT_MARTS, REPORT_MARTS
 from tests.deliverables.conftest import YEAR
 
 CHECKS = [
@@ -44,6 +44,11 @@ def reports(deliverables_warehouse) -> list[Report]:
         for region in data.regions
     ]
     return built + [county_overview.build_overview(data, checks=CHECKS, generated_at="x")]
+
+
+def test_every_table_a_report_lists_checks_for_has_a_readers_name():
+    """The data-quality table names each table as the report does elsewhere, never fct_*."""
+    assert set(ANNUAL_REPORT_MARTS) <= set(TABLE_LABELS)
 
 
 def test_the_check_list_is_the_real_one():
