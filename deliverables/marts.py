@@ -112,8 +112,8 @@ def _check_marts(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
 
 def read_marts(db_path: Path, year: int, *, outcomes: bool = True) -> MartData:
     """Everything the deliverables show for `year`, read from the marts in one read-only session.
-    Without `outcomes`, the register's outcome marts (views over every observation day's state,
-    which only the annual report shows) are not read."""
+    Without `outcomes`, the register's outcome marts (every observation day's cohorts, which only
+    the annual report shows) are not read."""
     with duckdb.connect(str(db_path), read_only=True) as con:
         _check_marts(con, db_path)
         data = MartData(

@@ -265,22 +265,8 @@ def _version_sql(tables: list[str]) -> sql.Composed:
 
 
 def _drop_a_row_from_every_mart(live: Path) -> None:
-    """A new version in which every mart has one row fewer. A mart that dbt builds as a view is
-    first made a table of its rows (all of them before any view is dropped, as views read
-    other marts)."""
+    """A new version in which every mart (all tables) has one row fewer."""
     with duckdb.connect(str(live)) as con:
-        views = [
-            name
-            for (name,) in con.execute(
-                "select table_name from information_schema.tables where table_catalog = "
-                "current_database() and table_schema = 'marts' and table_type = 'VIEW'"
-            ).fetchall()
-        ]
-        for view in views:
-            con.execute(f"create table marts.{view}__rows as select * from marts.{view}")
-        for view in views:
-            con.execute(f"drop view marts.{view}")
-            con.execute(f"alter table marts.{view}__rows rename to {view}")
         for (table,) in con.execute(
             "select table_name from information_schema.tables where table_catalog = "
             "current_database() and table_schema = 'marts'"

@@ -19,7 +19,7 @@ from deliverables.marts import read_marts
 from deliverables.model import SUPERSCRIPT
 from tests.deliverables.conftest import YEAR
 from tests.deliverables.helpers_html import sourced_cells
-from tests.e2e.dbt.conftest import build_register_tables
+from tests.e2e.dbt.conftest import build_register_models
 
 REGION = "ringeriksregionen"
 SYNTHETIC_BANNER = "SYNTETISKE TALL – ikke SSBs tall"
@@ -245,7 +245,7 @@ def test_a_region_the_register_has_not_been_read_for_says_so(warehouse_copy, tmp
     reported businesses are counted, and their findings are not measurable yet."""
     with duckdb.connect(str(warehouse_copy)) as con:
         con.execute("delete from raw.brreg_units")
-    build_register_tables(warehouse_copy, tmp_path / "target")
+    build_register_models(warehouse_copy, tmp_path / "target")
     rendered = annual_report.render_annual_reports(warehouse_copy, YEAR, tmp_path, regions=[REGION])
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(rendered[0].pdf_path).pages]
     outcome_text = " ".join(pages[i] for i in _outcome_pages(pages))

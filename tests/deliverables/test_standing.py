@@ -245,16 +245,6 @@ def test_banner_and_synthetic_credit_disappear_when_every_standing_is_measured(
     warehouse_copy, tmp_path
 ):
     with duckdb.connect(str(warehouse_copy)) as con:
-        # The outcome marts are views: held as tables, as the published copy holds them, so
-        # their standings can be set too (SSB 08316's beside the register's).
-        views = con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'marts' and table_type = 'VIEW'"
-        ).fetchall()
-        for (view,) in views:
-            con.execute(f"create table marts.{view}__rows as select * from marts.{view}")
-            con.execute(f"drop view marts.{view}")
-            con.execute(f"alter table marts.{view}__rows rename to {view}")
         marts = con.execute(
             "select table_name, column_name from information_schema.columns "
             "where table_schema = 'marts' and column_name like '%data_standing'"

@@ -64,12 +64,11 @@ def test_ssb_survival_is_a_shared_model_fed_by_the_ssb_step(dbt_manifest):
     assert ssb_population_job.selection.resolve(graph) == ssb_step.resolve(graph)
 
 
-def test_the_outcome_marts_are_region_year_views_on_the_registers_tables(dbt_manifest):
-    """The outcome marts read the operators' establishments, so a region-year run builds them;
-    they are views, so they answer from every year's rows whenever read. They read the register's
-    history and each day's state, tables of their own step (dbt_register_models) that follows
-    raw_brreg__units, in the weekly refresh's job too, so a view's tests do not compute every
-    observation day again."""
+def test_the_outcome_marts_are_region_year_tables_on_the_registers_tables(dbt_manifest):
+    """The outcome marts read the operators' establishments, so a region-year run builds them,
+    whole (every region and year). They read the register's history and each day's state, tables
+    of their own step (dbt_register_models) that follows raw_brreg__units, in the weekly
+    refresh's job too. All tables, so their tests do not compute every observation day again."""
     from orchestration.defs.brreg.jobs import brreg_units_job
     from orchestration.defs.dbt.assets import dbt_models, dbt_register_models
 
@@ -100,7 +99,7 @@ def test_the_outcome_marts_are_region_year_views_on_the_registers_tables(dbt_man
         for node in manifest["nodes"].values()
         if node["resource_type"] == "model"
     }
-    assert {materialized[name] for name in outcomes} == {"view"}
+    assert {materialized[name] for name in outcomes} == {"table"}
     assert materialized["stg_brreg__units"] == "view"
     assert materialized["int_brreg__unit_history"] == "table"
     assert materialized["int_brreg__units_as_of"] == "table"

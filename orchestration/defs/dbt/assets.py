@@ -96,8 +96,8 @@ REGION_YEAR_SELECT = "source:operators+ config.materialized:incremental"
 # brreg_units_job, the year's and the annual report's runs), and in every run whose models read
 # them (payouts and plans read the register as last refreshed). Dagster orders a run's steps only
 # by edges between the assets it holds: this step follows raw_brreg__units, and the region-year
-# step, whose outcome views and compliance rule read these tables, follows this one. Tables, so
-# those views' tests do not compute every observation day's state again (docs/performance.md).
+# step, whose outcome marts and compliance rule read these tables, follows this one. Tables, so
+# what reads them does not compute every observation day's state again (docs/performance.md).
 REGISTER_SELECT = "source:raw_brreg+"
 # A shared model is built when it is missing or its code changed, once the SSB and agreement
 # tables its views read exist: the daemon's automation sensor evaluates this, and `etablerer run`

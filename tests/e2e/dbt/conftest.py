@@ -52,13 +52,11 @@ def run_dbt(args: list[str], db_path: Path, target_dir: Path) -> subprocess.Comp
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
-def build_register_tables(db_path: Path, target_dir: Path) -> None:
-    """The register's dbt step after a refresh (dbt_register_models): its history and each day's
-    state built from what raw.brreg_units holds now."""
-    # Imported here: the module reads dbt's manifest, which the session's dbt_manifest prepares.
-    from orchestration.defs.dbt.assets import REGION_YEAR_SELECT, REGISTER_SELECT
-
-    args = ["run", "--select", REGISTER_SELECT, "--exclude", *REGION_YEAR_SELECT.split()]
+def build_register_models(db_path: Path, target_dir: Path) -> None:
+    """What a run after a register refresh builds from raw.brreg_units as it is now: the
+    register's history and each day's state (dbt_register_models), and the models that read them
+    but the incremental marts (the outcome marts, the linkage findings)."""
+    args = ["run", "--select", "source:raw_brreg+", "--exclude", "config.materialized:incremental"]
     result = run_dbt(args, db_path, target_dir)
     assert result.returncode == 0, result.stdout[-4000:]
 

@@ -1,8 +1,8 @@
 """The outcome marts on a built warehouse: register observations in, cohort survival out.
 
-The outcome marts are views on the register's history and each day's state, tables dbt builds
-after each refresh (dbt_register_models); these tests add observations to a copy of the fixture
-warehouse, build the register's tables as that step does, and read the marts.
+The outcome marts are tables on the register's history and each day's state, which dbt builds
+after each refresh (dbt_register_models), rebuilt by every run; these tests add observations to a
+copy of the fixture warehouse, build what reads the register as a run does, and read the marts.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.e2e.dbt.conftest import build_register_tables
+from tests.e2e.dbt.conftest import build_register_models
 
 REGION = "ringeriksregionen"
 # Six ENK businesses of clients first met on 5 January 2025, registered January to March 2025.
@@ -74,10 +74,10 @@ def observe(con: duckdb.DuckDBPyConnection, observed_on: str, deleted: dict[str,
 
 
 def observed_survival(db_path: Path, target_dir: Path, observed_on: str, deleted: dict) -> list:
-    """One more observation, the register's tables built, then the cohort's 1-year survival."""
+    """One more observation, the register's models built, then the cohort's 1-year survival."""
     with duckdb.connect(str(db_path)) as con:
         observe(con, observed_on, deleted)
-    build_register_tables(db_path, target_dir)
+    build_register_models(db_path, target_dir)
     with duckdb.connect(str(db_path), read_only=True) as con:
         return con.execute(SURVIVAL_1Y, [REGION]).fetchall()
 
@@ -118,7 +118,7 @@ def test_the_deletion_reaches_linkage_findings_but_a_matching_report_does_not(
             "update raw.brreg_units set status = 'not_found', org_form = null, "
             "nace_code = null, registered_date = null where business_key = 'bk5'"
         )
-    build_register_tables(warehouse_copy, tmp_path / "target")
+    build_register_models(warehouse_copy, tmp_path / "target")
     with duckdb.connect(str(warehouse_copy), read_only=True) as con:
         findings = con.execute(
             "select finding_kind, findings, findings_suppressed, reported_businesses, "

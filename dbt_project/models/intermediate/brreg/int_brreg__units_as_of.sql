@@ -7,7 +7,7 @@
 --   (underAvvikling, tvangsavvikling) is not an end: such a unit lives until it is deleted.
 -- - last_found_on: for a unit that has gone without a date (removed, 410), the last observation
 --   that found it; it counts as surviving only to that day.
--- A table, built with the history after each refresh: the outcome views and their tests read it
+-- A table, built with the history after each refresh: the outcome marts and their tests read it
 -- instead of computing every day's state again (docs/performance.md, Issue 21).
 {{ config(materialized='table') }}
 

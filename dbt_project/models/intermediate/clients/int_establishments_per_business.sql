@@ -2,7 +2,7 @@
 -- business may be reported in several years' files. The earliest report's client and
 -- registration date, the latest report's form and NACE code, and the latest ceased date given
 -- (arg_max skips a blank: a later report that leaves it blank does not clear an earlier one).
--- Every region: a region-year model narrows it with its run's region filter, the outcome views
+-- Every region: a region-year model narrows it with its run's region filter, the outcome marts
 -- read it whole.
 with
 

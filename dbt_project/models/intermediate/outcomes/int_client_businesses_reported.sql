@@ -1,8 +1,8 @@
 -- Each business an operator reported as a client's new business, once per region
 -- (int_establishments_per_business), with the client's latest municipality and the conversion
 -- window around the client's first contact, as int_new_businesses_linked has them. Unlike it,
--- every region: the outcome marts are views that are read outside a region's run, so no run's
--- region filter may be stored in them.
+-- every region: the outcome marts are rebuilt whole by any region's run, so no run's region
+-- filter may be stored in them.
 with
 
 establishments as (
