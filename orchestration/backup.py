@@ -150,12 +150,14 @@ def backup(dest: Path, where: Installation, say: Say) -> dict:
         dest.mkdir(parents=True, exist_ok=True)
         dest.chmod(0o700)
         _copy_parts(dest, where, say)
-        # A run started meanwhile may have written parts already copied, or not yet: refused.
-        if started_since := instance.get_run_records(dg.RunsFilter(created_after=started)):
+        # A run that started, ran or ended meanwhile may have written parts already copied and
+        # not others: the parts could be from before and after it.
+        if meanwhile := instance.get_run_records(dg.RunsFilter(updated_after=started)):
             raise BackupRefused(
-                f"Kjøringen {started_since[0].dagster_run.run_id} startet under "
-                f"sikkerhetskopien, så delene kan være fra før og etter den. {dest} har ingen "
-                "manifest.json og er ufullstendig: slett den, og ta en ny når ingen kjøring pågår."
+                f"Kjøringen {meanwhile[0].dagster_run.job_name} ({meanwhile[0].dagster_run.run_id})"
+                f" gikk under sikkerhetskopien, så delene kan være fra før og etter den. {dest} "
+                "har ingen manifest.json og er ufullstendig: slett den, og ta en ny når ingen "
+                "kjøring pågår."
             )
         manifest = _manifest(dest, where, started)
         _write_manifest(dest, manifest)
@@ -168,10 +170,10 @@ def _copy_parts(dest: Path, where: Installation, say: Say) -> None:
         _sqlite_copy(where.linkage, dest / LINKAGE_FILE)
         say(f"  ✔ {PARTS['linkage']}: {where.linkage}")
     for part, folder in (("archive", where.archive), ("landing", where.landing)):
-        count = _copy_tree(folder, dest / part, sqlite=False)
+        count = _copy_tree(folder, dest / part, instance=False)
         say(f"  ✔ {PARTS[part]}: {folder} ({count} filer)")
     _copy_config(dest, say)
-    count = _copy_tree(where.dagster_home, dest / "dagster" / "home", sqlite=True)
+    count = _copy_tree(where.dagster_home, dest / "dagster" / "home", instance=True)
     if where.postgres:
         _pg("pg_dump", "--format=custom", "--no-password", f"--file={dest / PG_DUMP_FILE}")
     storage = "PostgreSQL, pg_dump" if where.postgres else "SQLite"
@@ -267,22 +269,22 @@ def _is_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
-def _copy_tree(source: Path, target: Path, *, sqlite: bool) -> int:
-    """Every file under `source` into `target`; with `sqlite`, SQLite's databases through the
-    backup API and their -wal and -shm files left out. A name that starts with a dot is a copy in
-    progress (the archive writes under such a name, then renames) and is left out. Returns how
-    many files were copied."""
+def _copy_tree(source: Path, target: Path, *, instance: bool) -> int:
+    """Every file under `source` into `target`. With `instance` (DAGSTER_HOME): SQLite's
+    databases through the backup API, their -wal and -shm files left out, and dagster.yaml too.
+    A name that starts with a dot is a copy in progress (the archive writes under such a name,
+    then renames) and is left out. Returns how many files were copied."""
     count = 0
     for path in _files(source):
         relative = path.relative_to(source)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if sqlite and (path.name in DAGSTER_YAML_NAMES and path.parent == source):
+        if instance and (path.name in DAGSTER_YAML_NAMES and path.parent == source):
             continue
-        if sqlite and path.name.endswith(("-wal", "-shm", "-journal")):
+        if instance and path.name.endswith(("-wal", "-shm", "-journal")):
             continue
         into = target / relative
-        if sqlite and _is_sqlite(path):
+        if instance and _is_sqlite(path):
             _sqlite_copy(path, into)
         else:
             into.parent.mkdir(parents=True, exist_ok=True)
@@ -304,7 +306,7 @@ def _copy_config(dest: Path, say: Say) -> None:
         if removed:
             say(f"  ! {env}: linjen med {KEY_ENV} er tatt ut; nøkkelen hører hjemme i hvelvet")
     for name, folder in PROJECT_FOLDERS.items():
-        _copy_tree(folder, dest / name, sqlite=False)
+        _copy_tree(folder, dest / name, instance=False)
     say(f"  ✔ {PARTS['config']}: {paths.PROJECT_ROOT}")
 
 

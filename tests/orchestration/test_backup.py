@@ -143,6 +143,16 @@ def test_backup_then_restore_into_a_fresh_checkout_gives_the_same_marts(sample_p
 # -- a small installation, for what a backup refuses -------------------------------------------
 
 
+@dg.op
+def one_step() -> int:
+    return 1
+
+
+@dg.job
+def small_job() -> None:
+    one_step()
+
+
 @pytest.fixture
 def installation(tmp_path, monkeypatch) -> dict[str, str]:
     """A warehouse of one table, an archived file, a linked business, a Dagster instance with
@@ -252,6 +262,21 @@ def test_a_warehouse_held_by_a_writer_is_refused(installation, tmp_path):
     assert not (tmp_path / "backup" / "manifest.json").exists()
 
 
+def test_a_run_during_the_backup_leaves_it_incomplete(installation, tmp_path):
+    """A run started after the check for runs in progress, while the archive is copied: the
+    warehouse's copy is from before it, what follows maybe from after it."""
+
+    def run_while_copying(line: str) -> None:
+        if "arkivet" in line:
+            with dg.DagsterInstance.get() as instance:
+                assert small_job.execute_in_process(instance=instance).success
+
+    where = backups.Installation.configured(Path(os.environ["DAGSTER_HOME"]), DAGSTER_YAML)
+    with pytest.raises(backups.BackupRefused, match="small_job .* gikk under sikkerhetskopien"):
+        backups.backup(tmp_path / "backup", where, say=run_while_copying)
+    assert not (tmp_path / "backup" / "manifest.json").exists()
+
+
 def test_a_wal_a_writer_left_is_in_the_backup_and_replayed_after_a_restore(installation, tmp_path):
     """A writer that died before DuckDB's checkpoint leaves its last commit in the .wal only. A
     read-only connection reads it but cannot checkpoint it, so the copy takes the .wal too."""
@@ -320,16 +345,6 @@ def test_only_the_keys_own_line_leaves_the_settings(line, kept):
 
 
 # -- the instance on PostgreSQL ----------------------------------------------------------------
-
-
-@dg.op
-def one_step() -> int:
-    return 1
-
-
-@dg.job
-def small_job() -> None:
-    one_step()
 
 
 def runs(server, dbname: str) -> list[tuple]:
