@@ -3,6 +3,8 @@
 etablerer prepare            set up DAGSTER_HOME and parse the dbt project (the manifest)
 etablerer run --year 2026    materialise a year's assets through Dagster, with a summary
 etablerer serve              the code server, the daemon and the webserver of a deployed instance
+etablerer backup DEST        a consistent copy of the installation, with a manifest (never the key)
+etablerer restore SRC        a checked backup put back into an empty installation
 etablerer ssb fetch          fetch SSB population (or take the bundled snapshot)
 etablerer brreg refresh      observe the linked businesses in Enhetsregisteret (or the snapshot)
 etablerer validate FILE      check an operator file without loading it
@@ -59,11 +61,16 @@ def configured_dagster_yaml() -> Path:
     return source
 
 
+def dagster_home() -> Path:
+    """DAGSTER_HOME, as `ensure_environment` sets it, without making it."""
+    return Path(os.environ.get("DAGSTER_HOME") or paths.PROJECT_ROOT / ".dagster_home")
+
+
 def ensure_environment() -> Path:
     """A persistent DAGSTER_HOME (runs show up later in the UI) with telemetry off."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(paths.PROJECT_ROOT / ".dagster_home")))
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(dagster_home())))
     home.mkdir(parents=True, exist_ok=True)
     install_dagster_yaml(home, configured_dagster_yaml())
     return home
@@ -139,6 +146,69 @@ def serve() -> None:
     source = configured_dagster_yaml().relative_to(paths.PROJECT_ROOT)
     click.echo(f"DAGSTER_HOME: {home} ({source})")
     sys.exit(serve_processes(dict(os.environ), Path(sys.executable).parent))
+
+
+@main.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup_command(dest: Path) -> None:
+    """Write a consistent copy of the installation to DEST (new or empty), manifest.json last."""
+    from orchestration import backup as backups
+
+    home = ensure_environment()
+    where = backups.Installation.configured(home, configured_dagster_yaml())
+    click.echo(f"Sikkerhetskopi til {dest.resolve()}", err=True)
+    try:
+        manifest = backups.backup(dest, where, lambda line: click.echo(line, err=True))
+    except backups.BackupRefused as exc:
+        click.echo(f"Ingen sikkerhetskopi: {exc}", err=True)
+        sys.exit(2)
+    size = backups.megabytes(sum(entry["size"] for entry in manifest["files"]))
+    click.echo(
+        f"Sikkerhetskopi: {dest.resolve()} ({len(manifest['files'])} filer, {size}), "
+        f"manifest.json sha256 {backups.manifest_sha256(dest)}"
+    )
+    click.echo(f"Kontroller den når som helst: etablerer restore --check {dest.resolve()}")
+    click.echo("Pseudonymnøkkelen er ikke med; den ligger i passordhvelvet (docs/operations.md).")
+
+
+@main.command("restore")
+@click.argument("src", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Bare kontroller sjekksummene.")
+def restore_command(src: Path, check_only: bool) -> None:
+    """Check SRC's files against its manifest, then put them back into an empty installation."""
+    from orchestration import backup as backups
+
+    try:
+        manifest = backups.check(src)
+        click.echo(
+            f"Kontrollert: {len(manifest['files'])} filer i {src.resolve()} stemmer med "
+            f"manifest.json (sha256 {backups.manifest_sha256(src)}), tatt {manifest['created_at']}"
+        )
+        if check_only:
+            return
+        backups.settings_from(src)
+        commit = backups.git_commit()
+        if manifest["git_commit"] and commit and manifest["git_commit"] != commit:
+            click.echo(
+                f"  ! kopien er tatt med koden på {manifest['git_commit'][:12]}, denne utsjekken "
+                f"er {commit[:12]}: sjekk ut den samme versjonen før en kjøring",
+                err=True,
+            )
+        where = backups.Installation.configured(dagster_home(), configured_dagster_yaml())
+        backups.restore(src, manifest, where, lambda line: click.echo(line, err=True))
+    except backups.BackupRefused as exc:
+        click.echo(f"Ikke gjenopprettet: {exc}", err=True)
+        sys.exit(2)
+    click.echo(
+        f"Gjenopprettet fra {src.resolve()}: datavarehus {where.warehouse}, arkiv "
+        f"{where.archive}, koblingsregister {where.linkage}, DAGSTER_HOME {where.dagster_home}"
+        + (f", databasen {os.environ.get('DAGSTER_PG_DB')}" if where.postgres else "")
+    )
+    click.echo(backups.KEY_ADVICE)
+    click.echo(
+        "Deretter: etablerer run --year ÅR for hvert år datavarehuset har; rapportene og "
+        "BI-kopien skrives da på nytt."
+    )
 
 
 # Runs started by `etablerer run` carry the process and host that ran them, so a later run can tell
