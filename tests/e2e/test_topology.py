@@ -403,3 +403,47 @@ def test_a_killed_run_worker_fails_its_run_and_frees_the_pool(topology):
     after = topology.graphql.submit_job_execution("agreement_check_job")
     assert topology.ended(after).status == dg.DagsterRunStatus.SUCCESS
     assert topology.slot_holders() == set()
+
+
+def test_a_schedule_tick_missed_while_the_daemon_was_down_runs_after_its_restart(topology):
+    """The daemon is down across the January payout schedule's time (3 January, 06:00 in Oslo):
+    what it leaves in PostgreSQL is the schedule's last iteration before that time, written here
+    as a daemon killed at 05:00 would have left it. Started again, the daemon's scheduler goes on
+    from that state and catches the missed tick up (Dagster's max_catchup_runs): one tick at
+    06:00 and its payout_job run, launched by the daemon alone, success."""
+    # Test-only: the stored schedule state's shape (no public constructor for it).
+    from dagster._core.scheduler.instigation import ScheduleInstigatorData, TickStatus
+
+    name = "payout_january_schedule"
+    earlier = {run.run_id for run in topology.runs(**{"dagster/schedule_name": name})}
+    topology.kill("daemon")
+    down_since = datetime(2026, 1, 3, 5, tzinfo=OSLO).timestamp()
+    state = topology.sensor_state(name)
+    topology.instance.update_instigator_state(
+        state.with_data(
+            ScheduleInstigatorData(
+                state.instigator_data.cron_schedule,
+                start_timestamp=down_since,
+                last_iteration_timestamp=down_since,
+            )
+        )
+    )
+    topology.start("daemon")
+
+    (caught_up,) = wait_for(
+        "the missed tick's run",
+        lambda: [
+            run
+            for run in topology.runs(**{"dagster/schedule_name": name})
+            if run.run_id not in earlier
+        ],
+    )
+    run = topology.ended(caught_up.run_id)
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    assert run.job_name == "payout_job"
+    ticks = topology.instance.get_ticks(state.instigator_origin_id, state.selector_id)
+    assert [(t.timestamp, t.status) for t in ticks] == [
+        (datetime(2026, 1, 3, 6, tzinfo=OSLO).timestamp(), TickStatus.SUCCESS)
+    ]
+    assert ticks[0].run_ids == [run.run_id]
+    assert topology.sensor_state(name).status.value == "RUNNING"
