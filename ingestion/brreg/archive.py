@@ -64,14 +64,11 @@ class ArchivedResponse:
 
     def verify(self) -> None:
         """Check a (large) body's checksum, reading it a chunk at a time."""
-        digest = hashlib.sha256()
         try:
-            with self.path.open("rb") as body:
-                for chunk in iter(lambda: body.read(1 << 20), b""):
-                    digest.update(chunk)
+            actual, _ = _file_digest(self.path)
         except OSError as exc:
             raise ArchiveError(f"Fant ikke arkivert registersvar {self.path}: {exc}") from exc
-        self._check(digest.hexdigest())
+        self._check(actual)
 
     def _check(self, actual: str) -> None:
         if actual != self.sha256:
@@ -94,19 +91,7 @@ def archive_response(
     body_path = kind_dir / f"{response.sha256}.json"
     if not body_path.exists():
         _write_atomically(body_path, response.content)
-    return _record(
-        body_path,
-        kind=response.kind,
-        url=response.url,
-        status_code=response.status_code,
-        content_type=response.content_type,
-        fetched_at=response.fetched_at,
-        sha256=response.sha256,
-        size_bytes=len(response.content),
-        org_number=response.org_number,
-        is_synthetic=is_synthetic,
-        observed_on=observed_on,
-    )
+    return _record(body_path, response, is_synthetic=is_synthetic, observed_on=observed_on)
 
 
 def archive_download(
@@ -126,7 +111,7 @@ def archive_download(
             os.replace(temporary, body_path)
     finally:
         temporary.unlink(missing_ok=True)
-    return _record_download(body_path, downloaded)
+    return _record(body_path, downloaded)
 
 
 def archive_file(
@@ -149,8 +134,7 @@ def archive_file(
         temporary = kind_dir / f".copy.{os.getpid()}.tmp"
         shutil.copyfile(source, temporary)
         os.replace(temporary, body_path)
-    return _record(
-        body_path,
+    copied = DownloadedFile(
         kind=kind,
         url=url,
         status_code=200,
@@ -158,14 +142,17 @@ def archive_file(
         fetched_at=fetched_at,
         sha256=sha256,
         size_bytes=size,
-        org_number=None,
-        is_synthetic=is_synthetic,
-        observed_on=observed_on,
     )
+    return _record(body_path, copied, is_synthetic=is_synthetic, observed_on=observed_on)
 
 
 def read_sidecar(sidecar_path: Path) -> ArchivedResponse:
-    meta = json.loads(sidecar_path.read_text(encoding="utf-8"))
+    """The archived fetch a sidecar describes."""
+    return _described(json.loads(sidecar_path.read_text(encoding="utf-8")), sidecar_path)
+
+
+def _described(meta: dict, sidecar_path: Path) -> ArchivedResponse:
+    """The archived fetch of a sidecar's contents (its body lies beside the sidecar)."""
     observed_on = meta.get("observed_on")
     return ArchivedResponse(
         path=sidecar_path.with_name(meta["body_file"]),
@@ -187,46 +174,28 @@ def read_archive(archive_dir: Path, kind: str | None = None) -> list[ArchivedRes
     return sorted(records, key=lambda r: (r.fetched_at, r.kind, r.org_number or "", r.sha256))
 
 
-def _record_download(body_path: Path, downloaded: DownloadedFile) -> ArchivedResponse:
-    return _record(
-        body_path,
-        kind=downloaded.kind,
-        url=downloaded.url,
-        status_code=downloaded.status_code,
-        content_type=downloaded.content_type,
-        fetched_at=downloaded.fetched_at,
-        sha256=downloaded.sha256,
-        size_bytes=downloaded.size_bytes,
-        org_number=None,
-        is_synthetic=False,
-        observed_on=None,
-    )
-
-
 def _record(
     body_path: Path,
+    fetched: RegisterResponse | DownloadedFile,
     *,
-    kind: str,
-    url: str,
-    status_code: int,
-    content_type: str | None,
-    fetched_at: datetime,
-    sha256: str,
-    size_bytes: int,
-    org_number: str | None,
-    is_synthetic: bool,
-    observed_on: date | None,
+    is_synthetic: bool = False,
+    observed_on: date | None = None,
 ) -> ArchivedResponse:
-    fetched_at = fetched_at.astimezone(UTC)
+    """Write the sidecar of one fetch beside its body, and return the archived fetch."""
+    if isinstance(fetched, RegisterResponse):
+        size_bytes, org_number = len(fetched.content), fetched.org_number
+    else:
+        size_bytes, org_number = fetched.size_bytes, None
+    fetched_at = fetched.fetched_at.astimezone(UTC)
     sidecar = {
-        "kind": kind,
-        "url": url,
-        "status_code": status_code,
-        "content_type": content_type,
+        "kind": fetched.kind,
+        "url": fetched.url,
+        "status_code": fetched.status_code,
+        "content_type": fetched.content_type,
         "org_number": org_number,
         "fetched_at": fetched_at.isoformat(),
         "observed_on": observed_on.isoformat() if observed_on else None,
-        "sha256": sha256,
+        "sha256": fetched.sha256,
         "bytes": size_bytes,
         "is_synthetic": is_synthetic,
         "body_file": body_path.name,
@@ -234,24 +203,15 @@ def _record(
     stamp = fetched_at.strftime("%Y%m%dT%H%M%S%fZ")
     # A number per look-up: two numbers may share a body (an identical 404), never a sidecar.
     who = f".{org_number}" if org_number else ""
-    sidecar_path = body_path.parent / f"{sha256}{who}.{stamp}{SIDECAR_SUFFIX}"
+    sidecar_path = body_path.parent / f"{fetched.sha256}{who}.{stamp}{SIDECAR_SUFFIX}"
     _write_atomically(
         sidecar_path, (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     )
-    return ArchivedResponse(
-        path=body_path,
-        kind=kind,
-        url=url,
-        status_code=status_code,
-        fetched_at=fetched_at,
-        sha256=sha256,
-        org_number=org_number,
-        is_synthetic=is_synthetic,
-        observed_on=observed_on,
-    )
+    return _described(sidecar, sidecar_path)
 
 
 def _file_digest(path: Path) -> tuple[str, int]:
+    """A file's sha256 and size, read a chunk at a time."""
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as body:
@@ -262,6 +222,7 @@ def _file_digest(path: Path) -> tuple[str, int]:
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path`, then rename it into place."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(content)
     os.replace(temporary, path)

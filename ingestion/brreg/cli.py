@@ -13,6 +13,7 @@ from ingestion.brreg.load import UnitLoadError
 from ingestion.brreg.refresh import refresh_units
 from ingestion.brreg.snapshot import SnapshotError, configured_snapshot_dir
 from ingestion.brreg.units import UnitReadError
+from ingestion.cli import count, reported_without_traceback, warehouse_option
 from ingestion.linkage import LinkageStoreError
 from ingestion.operators.identifiers import PseudonymKeyMissing
 
@@ -25,10 +26,6 @@ EXPECTED_ERRORS = (
     LinkageStoreError,
     PseudonymKeyMissing,
 )
-
-
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
 
 
 @click.group(help="Foretakene i Enhetsregisteret (Brønnøysundregistrene).")
@@ -47,20 +44,12 @@ def brreg() -> None:
     "ETABLERER_BRREG_SNAPSHOT_DIR peker på) i stedet for registerets API; hver dato blir sin "
     "egen observasjon.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB-filen som skal lastes (standard: lagerets fil, se ETABLERER_DUCKDB_PATH).",
-)
+@warehouse_option
 def refresh(offline: bool, db_path: Path | None) -> None:
     db_path = db_path or paths.warehouse_path()
     archive_dir = paths.archive_dir() / "brreg"
-    try:
+    with reported_without_traceback(EXPECTED_ERRORS):
         result = refresh_units(db_path, offline=offline, archive_dir=archive_dir)
-    except EXPECTED_ERRORS as exc:
-        raise click.ClickException(str(exc)) from exc
 
     if result.linked == 0:
         click.echo(
@@ -72,7 +61,7 @@ def refresh(offline: bool, db_path: Path | None) -> None:
         f"øyeblikksbildene i {configured_snapshot_dir()}" if offline else "Enhetsregisterets API"
     )
     click.echo(
-        f"Slo opp {_count(result.linked)} koblede foretak i {source}; svarene er arkivert i "
+        f"Slo opp {count(result.linked)} koblede foretak i {source}; svarene er arkivert i "
         f"{archive_dir}."
     )
     if result.is_synthetic:
@@ -80,13 +69,13 @@ def refresh(offline: bool, db_path: Path | None) -> None:
             "OBS: registerdataene er SYNTETISKE (ikke registerets data), kun for demo og tester."
         )
     for o in result.observations:
-        uncovered = f", {_count(o.not_covered)} ikke med i øyeblikksbildet" if o.not_covered else ""
+        uncovered = f", {count(o.not_covered)} ikke med i øyeblikksbildet" if o.not_covered else ""
         click.echo(
-            f"{o.observed_on}: {_count(o.found)} funnet ({_count(o.deleted)} slettet), "
-            f"{_count(o.not_found)} ikke funnet, {_count(o.removed)} fjernet{uncovered}."
+            f"{o.observed_on}: {count(o.found)} funnet ({count(o.deleted)} slettet), "
+            f"{count(o.not_found)} ikke funnet, {count(o.removed)} fjernet{uncovered}."
         )
     click.echo(
-        f"Lastet inn i {db_path}: {_count(result.rows_loaded)} rader i raw.brreg_units, "
+        f"Lastet inn i {db_path}: {count(result.rows_loaded)} rader i raw.brreg_units, "
         f"{len(result.observations)} observasjon(er). Registerets historikk og utfallstallene "
         "bygges av dbt i neste kjøring (etablerer run, eller jobben brreg_units_job)."
     )

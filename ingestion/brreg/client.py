@@ -15,7 +15,8 @@ What it guarantees, as the SSB client does:
 - a client-side sliding-window limit of `requests_per_minute` (the register publishes no limit;
   the default is modest), every request counted, retries included;
 - retries with exponential backoff on 429, 5xx, timeouts and connection errors, honouring
-  `Retry-After` (seconds or an HTTP date); a wait longer than `MAX_RETRY_AFTER_SECONDS` fails;
+  `Retry-After` (seconds or an HTTP date); a wait longer than `MAX_RETRY_AFTER_SECONDS` fails
+  (ingestion/http.py's loop, shared with the SSB client);
 - a configurable base URL (`ETABLERER_BRREG_BASE_URL`, read when the client is made).
 
 Time is injected (`clock`, `sleep`) so tests run the limiter and the backoff on a fake clock.
@@ -30,19 +31,23 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import IO, Any
 
 import httpx
 
-from ingestion.ssb.client import SlidingWindowRateLimiter
+from ingestion.http import (
+    TRY_LATER,
+    FailureWording,
+    RetryingSender,
+    SlidingWindowRateLimiter,
+    retry_after_seconds,
+)
 
 DEFAULT_BASE_URL = "https://data.brreg.no/enhetsregisteret/api"
 BASE_URL_ENV = "ETABLERER_BRREG_BASE_URL"
 USER_AGENT = "etablerer-buskerud/0.1 (datapipeline for etablerertjenesten i Buskerud)"
 # The bulk endpoints are content-negotiated and refuse application/json.
 BULK_ACCEPT = "application/vnd.brreg.enhetsregisteret.enhet.v2+gzip;charset=UTF-8"
-MAX_RETRY_AFTER_SECONDS = 900.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 LOOKUP_STATUSES = frozenset({200, 404, 410})
 # Response kinds, also the archive's folder names.
@@ -50,7 +55,12 @@ LOOKUP = "enheter"
 BULK_JSON = "lastned"
 BULK_CSV = "lastned_csv"
 UPDATES = "oppdateringer"
-TRY_LATER = "Prøv igjen senere, eller kjør med --offline for å bruke øyeblikksbildet."
+FAILURES = FailureWording(
+    timed_out="Enhetsregisteret svarte ikke innen {seconds:g} sekunder ({error})",
+    unreachable="Enhetsregisteret kunne ikke nås ({error}: {detail})",
+    too_many_requests="Enhetsregisteret sier at vi har sendt for mange forespørsler (429)",
+    unavailable="Enhetsregisteret er midlertidig utilgjengelig ({status})",
+)
 
 
 class BrregError(RuntimeError):
@@ -116,12 +126,19 @@ class BrregClient:
     ) -> None:
         self.base_url = (base_url or configured_base_url()).rstrip("/")
         self.timeout = timeout
-        self.max_retries = max_retries
-        self._sleep = sleep
-        self._backoff_base = backoff_base_seconds
-        self._backoff_max = backoff_max_seconds
         self.rate_limiter = SlidingWindowRateLimiter(
             requests_per_minute, 60.0, clock=clock, sleep=sleep
+        )
+        self._sender = RetryingSender(
+            rate_limiter=self.rate_limiter,
+            wording=FAILURES,
+            unavailable_error=BrregUnavailableError,
+            retry_statuses=RETRY_STATUSES,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_base_seconds=backoff_base_seconds,
+            backoff_max_seconds=backoff_max_seconds,
+            sleep=sleep,
         )
         self._http = httpx.Client(
             transport=transport, timeout=timeout, headers={"User-Agent": USER_AGENT}
@@ -208,11 +225,11 @@ class BrregClient:
                     )
             finally:
                 response.close()
-            if attempt >= self.max_retries:
+            if attempt >= self._sender.max_retries:
                 raise BrregUnavailableError(
                     f"Enhetsregisteret: {failure}, også etter {attempt + 1} forsøk. {TRY_LATER}"
                 )
-            self._sleep(self._backoff(attempt))
+            self._sender.sleep(self._sender.backoff(attempt))
             attempt += 1
 
     # -- the update feed -------------------------------------------------------------------
@@ -264,62 +281,8 @@ class BrregClient:
     # -- sending, retrying -----------------------------------------------------------------
 
     def _send(self, request: httpx.Request, what: str, *, stream: bool = False) -> httpx.Response:
-        attempt = 0
-        while True:
-            self.rate_limiter.acquire()
-            try:
-                response = self._http.send(request, stream=stream)
-            except httpx.TimeoutException as exc:
-                failure = f"svarte ikke innen {self.timeout:g} sekunder ({type(exc).__name__})"
-                delay = self._backoff(attempt)
-            except httpx.TransportError as exc:
-                failure = f"kunne ikke nås ({type(exc).__name__}: {exc})"
-                delay = self._backoff(attempt)
-            else:
-                if response.status_code not in RETRY_STATUSES:
-                    return response
-                response.close()
-                failure = (
-                    "sier at vi har sendt for mange forespørsler (429)"
-                    if response.status_code == 429
-                    else f"er midlertidig utilgjengelig ({response.status_code})"
-                )
-                retry_after = retry_after_seconds(response)
-                delay = self._backoff(attempt) if retry_after is None else retry_after
-                if delay > MAX_RETRY_AFTER_SECONDS:
-                    raise BrregUnavailableError(
-                        f"Enhetsregisteret {failure} for {what}, og ber oss vente {delay:.0f} "
-                        f"sekunder. {TRY_LATER}"
-                    )
-            if attempt >= self.max_retries:
-                raise BrregUnavailableError(
-                    f"Enhetsregisteret {failure} for {what}, også etter {attempt + 1} forsøk. "
-                    f"{TRY_LATER}"
-                )
-            self._sleep(delay)
-            attempt += 1
-
-    def _backoff(self, attempt: int) -> float:
-        return min(self._backoff_max, self._backoff_base * 2**attempt)
-
-
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    """`Retry-After` in seconds: a number, or an HTTP date counted from now; None if absent."""
-    raw = response.headers.get("retry-after")
-    if raw is None:
-        return None
-    raw = raw.strip()
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+        """Send `request` within the rate limit, retried as the module docstring says."""
+        return self._sender.send(lambda: self._http.send(request, stream=stream), what)
 
 
 def _feed_timestamp(since: date | datetime | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ingestion import paths
+from ingestion.cli import count, reported_without_traceback, warehouse_option
 from ingestion.ssb.archive import ArchiveError
 from ingestion.ssb.client import SsbError
 from ingestion.ssb.fetch import SnapshotError, fetch_population
@@ -26,10 +27,6 @@ EXPECTED_ERRORS = (
 )
 
 
-def _count(number: int) -> str:
-    return f"{number:,}".replace(",", "\u00a0")
-
-
 @click.group(
     help="Folketall (tabell 01222 og 07459) og nyetablerte foretaks overlevelse (08316) fra SSB."
 )
@@ -46,21 +43,13 @@ def ssb() -> None:
     is_flag=True,
     help="Bruk det medfølgende øyeblikksbildet i data/sample/ssb i stedet for SSBs API.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="DuckDB-filen som skal lastes (standard: lagerets fil, se ETABLERER_DUCKDB_PATH).",
-)
+@warehouse_option
 def fetch(offline: bool, db_path: Path | None) -> None:
     db_path = db_path or paths.warehouse_path()
     archive_dir = paths.archive_dir() / "ssb"
-    try:
+    with reported_without_traceback(EXPECTED_ERRORS):
         responses = fetch_population(offline=offline, archive_dir=archive_dir)
         result = load_ssb(db_path, responses)
-    except EXPECTED_ERRORS as exc:
-        raise click.ClickException(str(exc)) from exc
 
     source = "øyeblikksbildet i data/sample/ssb" if offline else "SSBs API"
     click.echo(f"Hentet {len(responses)} svar fra {source}, arkivert i {archive_dir}.")
@@ -68,13 +57,13 @@ def fetch(offline: bool, db_path: Path | None) -> None:
         click.echo("OBS: tallene er SYNTETISKE (ikke SSBs tall), kun for demo og tester.")
     population, survival = result.population, result.survival
     click.echo(
-        f"Lastet inn i {db_path}: {_count(population.rows_loaded)} rader i "
+        f"Lastet inn i {db_path}: {count(population.rows_loaded)} rader i "
         f"{population.periods_replaced} nye eller endrede perioder, {population.periods_unchanged} "
         f"perioder uendret (tabell {', '.join(population.tables)})."
     )
     if survival.tables:
         click.echo(
-            f"Overlevelse: {_count(survival.rows_loaded)} rader i {survival.cohorts_replaced} nye "
+            f"Overlevelse: {count(survival.rows_loaded)} rader i {survival.cohorts_replaced} nye "
             f"eller endrede etableringsår, {survival.cohorts_unchanged} etableringsår uendret "
             f"(tabell {', '.join(survival.tables)})."
         )

@@ -6,7 +6,8 @@ What it guarantees:
 - A client-side sliding-window limit of `requests_per_minute` (SSB allows about 30 a minute per IP).
   Every HTTP request counts, retries and error diagnostics included.
 - Retries with exponential backoff on 429, 503, timeouts and connection errors, honouring
-  `Retry-After` (seconds or an HTTP date).
+  `Retry-After` (seconds or an HTTP date); the loop is ingestion/http.py's, shared with the
+  register client.
 - 400, 403 and 404 raise `SsbQueryError`, whose message says in Norwegian which table, variable or
   value was wrong (it asks the table's metadata to find out, when it can).
 
@@ -19,15 +20,20 @@ import hashlib
 import json
 import re
 import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+
+from ingestion.http import (
+    MAX_RETRY_AFTER_SECONDS,
+    FailureWording,
+    RetryingSender,
+    SlidingWindowRateLimiter,
+)
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/pxwebapi/v2"
 MAX_GET_URL_LENGTH = 2000
@@ -35,8 +41,13 @@ OUTPUT_FORMAT = "json-stat2"
 USER_AGENT = "etablerer-buskerud/0.1 (datapipeline for etablerertjenesten i Buskerud)"
 # SSB's extract limit; named in the message when SSB refuses a selection as too large.
 MAX_CELLS = 800_000
-# Longer waits than this are not slept through: the run fails and says when to try again.
-MAX_RETRY_AFTER_SECONDS = 900.0
+RETRY_STATUSES = frozenset({429, 503})
+FAILURES = FailureWording(
+    timed_out="SSB svarte ikke innen {seconds:g} sekunder ({error})",
+    unreachable="fikk ikke kontakt med SSB ({error}: {detail})",
+    too_many_requests="SSB sier at vi har sendt for mange spørringer (429)",
+    unavailable="SSB er midlertidig utilgjengelig ({status})",
+)
 
 _IDENTIFIER = re.compile(r"^[A-Za-z0-9_\-]+$")
 _WILDCARD = re.compile(r"[*?()]")
@@ -96,46 +107,6 @@ class FetchedResponse:
         return json.loads(self.content)
 
 
-class SlidingWindowRateLimiter:
-    """At most `max_requests` in any window of `window_seconds`, on an injectable clock."""
-
-    def __init__(
-        self,
-        max_requests: int,
-        window_seconds: float = 60.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if max_requests < 1:
-            raise ValueError("max_requests must be at least 1")
-        self.max_requests = max_requests
-        self.window_seconds = window_seconds
-        self._clock = clock
-        self._sleep = sleep
-        self._sent: deque[float] = deque()
-        self._paused_until = float("-inf")
-
-    def acquire(self) -> None:
-        """Block until one more request fits in the window, then record it."""
-        while True:
-            now = self._clock()
-            if now < self._paused_until:
-                self._sleep(self._paused_until - now)
-                continue
-            while self._sent and now - self._sent[0] >= self.window_seconds:
-                self._sent.popleft()
-            if len(self._sent) < self.max_requests:
-                self._sent.append(now)
-                return
-            # A floor on the wait so float rounding can never spin the loop.
-            self._sleep(max(self._sent[0] + self.window_seconds - now, 1e-3))
-
-    def pause_for(self, seconds: float) -> None:
-        """Hold every request back for `seconds` (the server said its quota is spent)."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
-
-
 class PxWebClient:
     """PxWebApi v2 client. `transport` lets tests fake HTTP below the client."""
 
@@ -155,13 +126,21 @@ class PxWebClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.max_retries = max_retries
         self.max_get_url_length = max_get_url_length
-        self._sleep = sleep
-        self._backoff_base = backoff_base_seconds
-        self._backoff_max = backoff_max_seconds
         self.rate_limiter = SlidingWindowRateLimiter(
             requests_per_minute, 60.0, clock=clock, sleep=sleep
+        )
+        self._sender = RetryingSender(
+            rate_limiter=self.rate_limiter,
+            wording=FAILURES,
+            unavailable_error=SsbUnavailableError,
+            retry_statuses=RETRY_STATUSES,
+            timeout=timeout,
+            max_retries=max_retries,
+            backoff_base_seconds=backoff_base_seconds,
+            backoff_max_seconds=backoff_max_seconds,
+            sleep=sleep,
+            on_response=self._respect_quota_headers,
         )
         self._http = httpx.Client(
             transport=transport,
@@ -246,43 +225,8 @@ class PxWebClient:
     # -- sending, retrying -----------------------------------------------------------------
 
     def _send(self, request: httpx.Request, table_id: str) -> httpx.Response:
-        attempt = 0
-        while True:
-            self.rate_limiter.acquire()
-            try:
-                response = self._http.send(request)
-            except httpx.TimeoutException as exc:
-                failure = f"SSB svarte ikke innen {self.timeout:g} sekunder ({type(exc).__name__})"
-                delay = self._backoff(attempt)
-            except httpx.TransportError as exc:
-                failure = f"fikk ikke kontakt med SSB ({type(exc).__name__}: {exc})"
-                delay = self._backoff(attempt)
-            else:
-                self._respect_quota_headers(response)
-                if response.status_code not in (429, 503):
-                    return response
-                failure = (
-                    "SSB sier at vi har sendt for mange spørringer (429)"
-                    if response.status_code == 429
-                    else "SSB er midlertidig utilgjengelig (503)"
-                )
-                retry_after = _retry_after_seconds(response)
-                delay = self._backoff(attempt) if retry_after is None else retry_after
-                if delay > MAX_RETRY_AFTER_SECONDS:
-                    raise SsbUnavailableError(
-                        f"{failure} for tabell {table_id}, og ber oss vente {delay:.0f} sekunder. "
-                        "Prøv igjen senere, eller kjør med --offline for å bruke øyeblikksbildet."
-                    )
-            if attempt >= self.max_retries:
-                raise SsbUnavailableError(
-                    f"{failure} for tabell {table_id}, også etter {attempt + 1} forsøk. "
-                    "Prøv igjen senere, eller kjør med --offline for å bruke øyeblikksbildet."
-                )
-            self._sleep(delay)
-            attempt += 1
-
-    def _backoff(self, attempt: int) -> float:
-        return min(self._backoff_max, self._backoff_base * 2**attempt)
+        """Send `request` within the rate limit, retried as the module docstring says."""
+        return self._sender.send(lambda: self._http.send(request), f"tabell {table_id}")
 
     def _respect_quota_headers(self, response: httpx.Response) -> None:
         # SSB reports its own count in x-ratelimit-* headers; when it says the quota is spent,
@@ -386,24 +330,6 @@ def _header_number(response: httpx.Response, name: str) -> float | None:
         return float(raw) if raw is not None else None
     except ValueError:
         return None
-
-
-def _retry_after_seconds(response: httpx.Response) -> float | None:
-    raw = response.headers.get("retry-after")
-    if raw is None:
-        return None
-    raw = raw.strip()
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _problem_detail(response: httpx.Response) -> str | None:

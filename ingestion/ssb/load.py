@@ -6,22 +6,26 @@ to `raw.ssb_enterprise_survival` (ingestion/ssb/survival.py).
 Each (table_id, period) in a response is written in its own transaction: the rows of that pair are
 deleted and the response's rows inserted. A pair whose rows would not change (same cells, values,
 statuses, labels and synthetic flag) is left untouched, so loading the same response twice changes
-nothing, and a corrected response replaces exactly the periods it covers.
+nothing, and a corrected response replaces exactly the periods it covers. The loading itself is
+ingestion/ssb/raw_table.py's, shared with the survival table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from ingestion.db import connect_writer
 from ingestion.ssb.archive import ArchivedResponse
 from ingestion.ssb.jsonstat import label_column, parse_jsonstat2
+from ingestion.ssb.raw_table import (
+    RawTable,
+    fetched_at_utc,
+    refuse_another_table,
+    response_place,
+)
 from ingestion.ssb.survival import (
     SURVIVAL_TABLE_IDS,
     SurvivalLoadResult,
@@ -75,6 +79,15 @@ DIMENSION_COLUMNS = {
     "Alder": "age",
 }
 REQUIRED_DIMENSIONS = ("ContentsCode", "Region", "Tid")
+POPULATION = RawTable(
+    name=TABLE,
+    schema=RAW_SCHEMA,
+    key_columns=KEY_COLUMNS,
+    content_columns=CONTENT_COLUMNS,
+    create_sql=CREATE_SQL,
+    slice_column="period",
+    incoming_view="incoming_ssb_population",
+)
 
 
 class PopulationLoadError(ValueError):
@@ -121,14 +134,14 @@ def load_ssb(db_path: Path, responses: Sequence[ArchivedResponse]) -> SsbLoadRes
 
 def raw_rows(response: ArchivedResponse) -> pl.DataFrame:
     """The rows of `raw.ssb_population` that one archived response stands for."""
-    where = f"SSB-svaret for tabell {response.table_id} ({response.path.name})"
+    where = response_place(response)
     if response.table_id in SURVIVAL_TABLE_IDS:
         raise PopulationLoadError(
             f"{where} hører til raw.ssb_enterprise_survival, ikke raw.ssb_population. "
             "Last SSB-svarene med load_ssb."
         )
     doc = response.read_json()
-    _check_table_id(doc, response.table_id, where)
+    refuse_another_table(doc, response.table_id, where, PopulationLoadError)
     cells = parse_jsonstat2(doc)
     dimensions = [c for c in cells.columns if c in doc.get("id", [])]
     unknown = [d for d in dimensions if d not in DIMENSION_COLUMNS]
@@ -145,7 +158,6 @@ def raw_rows(response: ArchivedResponse) -> pl.DataFrame:
             f"{where} har verdier som ikke er heltall; folketall må være det."
         )
 
-    fetched_at = response.fetched_at.astimezone(UTC).replace(tzinfo=None)
     columns = {
         "table_id": pl.lit(response.table_id),
         "contents_code": pl.col("ContentsCode"),
@@ -157,49 +169,24 @@ def raw_rows(response: ArchivedResponse) -> pl.DataFrame:
         "value": pl.col("value"),
         "status": pl.col("status"),
         "response_sha256": pl.lit(response.sha256),
-        "fetched_at": pl.lit(fetched_at),
+        "fetched_at": pl.lit(fetched_at_utc(response)),
         "is_synthetic": pl.lit(response.is_synthetic),
     }
-    return cells.select(
-        expression.cast(RAW_SCHEMA[name]).alias(name) for name, expression in columns.items()
-    )
+    return POPULATION.typed(cells, columns)
 
 
 def load_population(db_path: Path, responses: Sequence[ArchivedResponse]) -> PopulationLoadResult:
     """Load archived responses into raw.ssb_population, one transaction per (table_id, period)."""
     incoming = [raw_rows(response) for response in responses]
     _refuse_overlaps(responses, incoming)
-
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    rows_loaded = periods_replaced = periods_unchanged = 0
-    with connect_writer(Path(db_path)) as connection:
-        connection.execute(CREATE_SQL)
-        for rows in incoming:
-            for (table_id, period), period_rows in sorted(
-                rows.group_by(["table_id", "period"]), key=lambda group: group[0]
-            ):
-                if _unchanged(connection, table_id, period, period_rows):
-                    periods_unchanged += 1
-                    continue
-                _replace_period(connection, table_id, period, period_rows)
-                periods_replaced += 1
-                rows_loaded += period_rows.height
+    counts = POPULATION.load(db_path, incoming)
     tables = tuple(sorted({r.table_id for r in responses}))
-    return PopulationLoadResult(rows_loaded, periods_replaced, periods_unchanged, tables)
+    return PopulationLoadResult(counts.rows_loaded, counts.replaced, counts.unchanged, tables)
 
 
 def read_population(db_path: Path) -> pl.DataFrame:
     """The whole raw table, in key order (for checks and tests; dbt reads it through source())."""
-    with duckdb.connect(str(db_path), read_only=True) as connection:
-        frame = connection.sql(f"select * from {TABLE} order by {', '.join(KEY_COLUMNS)}").pl()
-    return frame.cast(RAW_SCHEMA)
-
-
-def _check_table_id(doc: dict, table_id: str, where: str) -> None:
-    px = (doc.get("extension") or {}).get("px") or {}
-    declared = px.get("tableid")
-    if declared is not None and str(declared) != table_id:
-        raise PopulationLoadError(f"{where} sier selv at det er tabell {declared}.")
+    return POPULATION.read(db_path)
 
 
 def _refuse_overlaps(responses: Sequence[ArchivedResponse], incoming: list[pl.DataFrame]) -> None:
@@ -221,40 +208,3 @@ def _refuse_overlaps(responses: Sequence[ArchivedResponse], incoming: list[pl.Da
             raise PopulationLoadError(
                 f"SSB-svaret {response.path.name} har samme celle flere ganger."
             )
-
-
-def _sorted_content(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(CONTENT_COLUMNS).sort(KEY_COLUMNS, nulls_last=True)
-
-
-def _unchanged(
-    connection: duckdb.DuckDBPyConnection, table_id: str, period: str, period_rows: pl.DataFrame
-) -> bool:
-    existing = connection.sql(
-        f"select {', '.join(CONTENT_COLUMNS)} from {TABLE} where table_id = ? and period = ?",
-        params=[table_id, period],
-    ).pl()
-    if existing.height != period_rows.height:
-        return False
-    existing = existing.cast({c: RAW_SCHEMA[c] for c in CONTENT_COLUMNS})
-    return _sorted_content(existing).equals(_sorted_content(period_rows))
-
-
-def _replace_period(
-    connection: duckdb.DuckDBPyConnection, table_id: str, period: str, period_rows: pl.DataFrame
-) -> None:
-    connection.execute("begin transaction")
-    try:
-        connection.execute(
-            f"delete from {TABLE} where table_id = ? and period = ?", [table_id, period]
-        )
-        connection.register("incoming_ssb_population", period_rows.to_arrow())
-        columns = ", ".join(RAW_SCHEMA)
-        connection.execute(
-            f"insert into {TABLE} ({columns}) select {columns} from incoming_ssb_population"
-        )
-        connection.unregister("incoming_ssb_population")
-        connection.execute("commit")
-    except Exception:
-        connection.execute("rollback")
-        raise

@@ -177,13 +177,34 @@ def _dataset(
     }
 
 
+def _dimension(
+    label: str, category: dict[str, Any], *, elimination: bool = True, show: str = "value"
+) -> dict[str, Any]:
+    """One dimension as PxWebApi v2 writes it: its label, its category, whether a query may leave
+    it out (`elimination`) and what a table shows of its values (code, label or both)."""
+    return {
+        "label": label,
+        "category": category,
+        "extension": {"elimination": elimination, "show": show},
+    }
+
+
+def _contents_dimension(labels: dict[str, str], units: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The statistics variable (`ContentsCode`): its codes, labels and each one's unit."""
+    category = {**_category(list(labels), labels), "unit": units}
+    return _dimension("statistikkvariabel", category, elimination=False)
+
+
+def _time_dimension(label: str, codes: list[str]) -> dict[str, Any]:
+    """The time dimension (`Tid`): never left out, its codes shown as they are."""
+    return _dimension(
+        label, _category(codes, {c: c for c in codes}), elimination=False, show="code"
+    )
+
+
 def _region_dimension() -> dict[str, Any]:
     codes = list(MUNICIPALITIES)
-    return {
-        "label": "region",
-        "category": _category(codes, {c: MUNICIPALITIES[c][0] for c in codes}),
-        "extension": {"elimination": True, "show": "value"},
-    }
+    return _dimension("region", _category(codes, {c: MUNICIPALITIES[c][0] for c in codes}))
 
 
 def population_by_quarter() -> dict[str, Any]:
@@ -205,19 +226,10 @@ def population_by_quarter() -> dict[str, Any]:
                     values.append(series[code][timeline[timeline.index(period) - 1]])
     dimensions = {
         "Region": _region_dimension(),
-        "ContentsCode": {
-            "label": "statistikkvariabel",
-            "category": {
-                **_category(list(contents), contents),
-                "unit": {c: {"base": "personar", "decimals": 0} for c in contents},
-            },
-            "extension": {"elimination": False, "show": "value"},
-        },
-        "Tid": {
-            "label": "kvartal",
-            "category": _category(periods, {p: p for p in periods}),
-            "extension": {"elimination": False, "show": "code"},
-        },
+        "ContentsCode": _contents_dimension(
+            contents, {c: {"base": "personar", "decimals": 0} for c in contents}
+        ),
+        "Tid": _time_dimension("kvartal", periods),
     }
     return _dataset(
         table_id="01222",
@@ -251,29 +263,12 @@ def population_1_january() -> dict[str, Any]:
                     values.append(distributions[(code, year)][(sex, age)])
     dimensions = {
         "Region": _region_dimension(),
-        "Kjonn": {
-            "label": "kjønn",
-            "category": _category(list(sexes), sexes),
-            "extension": {"elimination": True, "show": "value"},
-        },
-        "Alder": {
-            "label": "alder",
-            "category": _category(ages, age_labels),
-            "extension": {"elimination": True, "show": "value"},
-        },
-        "ContentsCode": {
-            "label": "statistikkvariabel",
-            "category": {
-                **_category(["Personer1"], {"Personer1": "Personer"}),
-                "unit": {"Personer1": {"base": "personer", "decimals": 0}},
-            },
-            "extension": {"elimination": False, "show": "value"},
-        },
-        "Tid": {
-            "label": "år",
-            "category": _category(years, {y: y for y in years}),
-            "extension": {"elimination": False, "show": "code"},
-        },
+        "Kjonn": _dimension("kjønn", _category(list(sexes), sexes)),
+        "Alder": _dimension("alder", _category(ages, age_labels)),
+        "ContentsCode": _contents_dimension(
+            {"Personer1": "Personer"}, {"Personer1": {"base": "personer", "decimals": 0}}
+        ),
+        "Tid": _time_dimension("år", years),
     }
     return _dataset(
         table_id="07459",
@@ -386,42 +381,24 @@ def enterprise_survival() -> dict[str, Any]:
                     else:
                         values.append(round(100 * survivors / cohort_size, 1))
     dimensions = {
-        "Region": {
-            "label": "region",
-            "category": _category(["33"], {"33": "Buskerud"}),
-            "extension": {"elimination": True, "show": "value"},
-        },
-        "NACE2007": {
-            "label": "næring (SN2007)",
-            "category": _category(["00-99"], {"00-99": "Alle næringer"}),
-            "extension": {"elimination": True, "show": "code_value"},
-        },
-        "OrgFormer": {
-            "label": "organisasjonsform",
-            "category": _category(list(form_labels), form_labels),
-            "extension": {"elimination": True, "show": "value"},
-        },
-        "OverlevAar": {
-            "label": "overlevelsesår",
-            "category": _category(years, year_labels),
-            "extension": {"elimination": False, "show": "value"},
-        },
-        "ContentsCode": {
-            "label": "statistikkvariabel",
-            "category": {
-                **_category(list(contents), contents),
-                "unit": {
-                    "Foretak": {"base": "foretak", "decimals": 0},
-                    "OverlevdProsent": {"base": "prosent", "decimals": 1},
-                },
+        "Region": _dimension("region", _category(["33"], {"33": "Buskerud"})),
+        "NACE2007": _dimension(
+            "næring (SN2007)",
+            _category(["00-99"], {"00-99": "Alle næringer"}),
+            show="code_value",
+        ),
+        "OrgFormer": _dimension("organisasjonsform", _category(list(form_labels), form_labels)),
+        "OverlevAar": _dimension(
+            "overlevelsesår", _category(years, year_labels), elimination=False
+        ),
+        "ContentsCode": _contents_dimension(
+            contents,
+            {
+                "Foretak": {"base": "foretak", "decimals": 0},
+                "OverlevdProsent": {"base": "prosent", "decimals": 1},
             },
-            "extension": {"elimination": False, "show": "value"},
-        },
-        "Tid": {
-            "label": "etableringsår",
-            "category": _category(cohorts, {c: c for c in cohorts}),
-            "extension": {"elimination": False, "show": "code"},
-        },
+        ),
+        "Tid": _time_dimension("etableringsår", cohorts),
     }
     return _dataset(
         table_id="08316",

@@ -6,22 +6,25 @@ survival year (`OverlevAar` `00`..`05` -> `years_after` 0..5) and the cohort (`T
 
 Each (table_id, cohort_year) in a response is written in its own transaction: its rows are deleted
 and the response's inserted. A cohort whose rows would not change is left untouched, so loading the
-same response twice changes nothing, as for raw.ssb_population.
+same response twice changes nothing, as for raw.ssb_population (ingestion/ssb/raw_table.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from ingestion.db import connect_writer
 from ingestion.ssb.archive import ArchivedResponse
 from ingestion.ssb.jsonstat import parse_jsonstat2
+from ingestion.ssb.raw_table import (
+    RawTable,
+    fetched_at_utc,
+    refuse_another_table,
+    response_place,
+)
 
 TABLE = "raw.ssb_enterprise_survival"
 SURVIVAL_TABLE_IDS = ("08316",)
@@ -75,6 +78,16 @@ create table if not exists {TABLE} (
 );
 """
 DIMENSIONS = ("Region", "NACE2007", "OrgFormer", "OverlevAar", "ContentsCode", "Tid")
+SURVIVAL = RawTable(
+    name=TABLE,
+    schema=RAW_SCHEMA,
+    key_columns=KEY_COLUMNS,
+    content_columns=CONTENT_COLUMNS,
+    create_sql=CREATE_SQL,
+    slice_column="cohort_year",
+    incoming_view="incoming_ssb_survival",
+    value_decimals=3,
+)
 
 
 class SurvivalLoadError(ValueError):
@@ -100,10 +113,8 @@ class SurvivalLoadResult:
 def survival_rows(response: ArchivedResponse) -> pl.DataFrame:
     """The rows of `raw.ssb_enterprise_survival` that one archived 08316 response stands for."""
     doc = response.read_json()
-    where = f"SSB-svaret for tabell {response.table_id} ({response.path.name})"
-    declared = ((doc.get("extension") or {}).get("px") or {}).get("tableid")
-    if declared is not None and str(declared) != response.table_id:
-        raise SurvivalLoadError(f"{where} sier selv at det er tabell {declared}.")
+    where = response_place(response)
+    refuse_another_table(doc, response.table_id, where, SurvivalLoadError)
     dimensions = list(doc.get("id") or [])
     unknown = [d for d in dimensions if d not in DIMENSIONS]
     missing = [d for d in DIMENSIONS if d not in dimensions]
@@ -116,7 +127,6 @@ def survival_rows(response: ArchivedResponse) -> pl.DataFrame:
     cells = parse_jsonstat2(doc)
     _check_codes(cells, where)
 
-    fetched_at = response.fetched_at.astimezone(UTC).replace(tzinfo=None)
     columns = {
         "region_code": pl.col("Region"),
         "org_form": pl.col("OrgFormer").replace_strict(ORG_FORMS),
@@ -127,13 +137,11 @@ def survival_rows(response: ArchivedResponse) -> pl.DataFrame:
         "value": pl.col("value"),
         "is_synthetic": pl.lit(response.is_synthetic),
         "table_id": pl.lit(response.table_id),
-        "fetched_at": pl.lit(fetched_at),
+        "fetched_at": pl.lit(fetched_at_utc(response)),
         "status": pl.col("status"),
         "response_sha256": pl.lit(response.sha256),
     }
-    return cells.select(
-        expression.cast(RAW_SCHEMA[name]).alias(name) for name, expression in columns.items()
-    )
+    return SURVIVAL.typed(cells, columns)
 
 
 def load_enterprise_survival(
@@ -142,34 +150,15 @@ def load_enterprise_survival(
     """Load archived 08316 responses, one transaction per (table_id, cohort_year)."""
     incoming = [survival_rows(response) for response in responses]
     _refuse_overlaps(responses, incoming)
-
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    rows_loaded = cohorts_replaced = cohorts_unchanged = 0
-    with connect_writer(Path(db_path)) as connection:
-        connection.execute(CREATE_SQL)
-        for rows in incoming:
-            for (table_id, cohort), cohort_rows in sorted(
-                rows.group_by(["table_id", "cohort_year"]), key=lambda group: group[0]
-            ):
-                if _unchanged(connection, table_id, cohort, cohort_rows):
-                    cohorts_unchanged += 1
-                    continue
-                _replace_cohort(connection, table_id, cohort, cohort_rows)
-                cohorts_replaced += 1
-                rows_loaded += cohort_rows.height
+    counts = SURVIVAL.load(db_path, incoming)
     tables = tuple(sorted({r.table_id for r in responses}))
-    return SurvivalLoadResult(rows_loaded, cohorts_replaced, cohorts_unchanged, tables)
+    return SurvivalLoadResult(counts.rows_loaded, counts.replaced, counts.unchanged, tables)
 
 
 def read_enterprise_survival(db_path: Path) -> pl.DataFrame:
     """The whole raw table, in key order, `value` as a float (for checks and tests; dbt reads it
     through source())."""
-    with duckdb.connect(str(db_path), read_only=True) as connection:
-        frame = connection.sql(
-            f"select * replace (cast(value as double) as value) from {TABLE} "
-            f"order by {', '.join(KEY_COLUMNS)}"
-        ).pl()
-    return frame.cast(RAW_SCHEMA)
+    return SURVIVAL.read(db_path)
 
 
 def _check_codes(cells: pl.DataFrame, where: str) -> None:
@@ -210,43 +199,3 @@ def _refuse_overlaps(responses: Sequence[ArchivedResponse], incoming: list[pl.Da
                 f"SSB-svaret {response.path.name} har samme celle flere ganger (to SSB-koder "
                 "som er koblet til samme kode hos oss?)."
             )
-
-
-def _sorted_content(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(CONTENT_COLUMNS).sort(KEY_COLUMNS, nulls_last=True)
-
-
-def _unchanged(
-    connection: duckdb.DuckDBPyConnection, table_id: str, cohort: int, cohort_rows: pl.DataFrame
-) -> bool:
-    existing = connection.sql(
-        f"select * replace (cast(value as double) as value) from {TABLE} "
-        "where table_id = ? and cohort_year = ?",
-        params=[table_id, cohort],
-    ).pl()
-    if existing.height != cohort_rows.height:
-        return False
-    existing = existing.select(CONTENT_COLUMNS).cast({c: RAW_SCHEMA[c] for c in CONTENT_COLUMNS})
-    # The table keeps three decimals; compare what it would hold.
-    incoming = cohort_rows.with_columns(pl.col("value").round(3))
-    return _sorted_content(existing).equals(_sorted_content(incoming))
-
-
-def _replace_cohort(
-    connection: duckdb.DuckDBPyConnection, table_id: str, cohort: int, cohort_rows: pl.DataFrame
-) -> None:
-    connection.execute("begin transaction")
-    try:
-        connection.execute(
-            f"delete from {TABLE} where table_id = ? and cohort_year = ?", [table_id, cohort]
-        )
-        connection.register("incoming_ssb_survival", cohort_rows.to_arrow())
-        columns = ", ".join(RAW_SCHEMA)
-        connection.execute(
-            f"insert into {TABLE} ({columns}) select {columns} from incoming_ssb_survival"
-        )
-        connection.unregister("incoming_ssb_survival")
-        connection.execute("commit")
-    except Exception:
-        connection.execute("rollback")
-        raise

@@ -16,7 +16,7 @@ from ingestion.brreg.client import BrregClient
 from ingestion.brreg.snapshot import BRREG_SNAPSHOT_DIR, read_manifest
 from ingestion.linkage import record_links
 from ingestion.operators.identifiers import DEMO_KEY, business_keys
-from tests.ingestion.ssb.ssb_testkit import FakeClock, Recorder
+from tests.ingestion.ssb.ssb_testkit import FakeClock, Recorder, faked
 
 BASE = "https://data.brreg.no/enhetsregisteret/api"
 MANIFEST = read_manifest()
@@ -27,16 +27,7 @@ SNAPSHOT_DATES = [date.fromisoformat(s["observed_on"]) for s in MANIFEST["snapsh
 def fake_client(
     handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
 ) -> tuple[BrregClient, Recorder, FakeClock]:
-    clock = FakeClock()
-    recorder = Recorder(handler, clock)
-    client = BrregClient(
-        kwargs.pop("base_url", BASE),
-        transport=httpx.MockTransport(recorder),
-        clock=clock,
-        sleep=clock.sleep,
-        **kwargs,
-    )
-    return client, recorder, clock
+    return faked(BrregClient, handler, base_url=kwargs.pop("base_url", BASE), **kwargs)
 
 
 def snapshot_path(observed_on: date) -> Path:

@@ -7,13 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from ingestion.paths import SSB_SNAPSHOT_DIR
 from ingestion.ssb.archive import ArchivedResponse, archive_response
 from ingestion.ssb.client import FetchedResponse, PxWebClient
+
+Client = TypeVar("Client")
 
 
 @dataclass
@@ -46,15 +48,25 @@ class Recorder:
         return self.handler(request)
 
 
-def fake_client(
-    handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
-) -> tuple[PxWebClient, Recorder, FakeClock]:
+def faked(
+    client_class: Callable[..., Client],
+    handler: Callable[[httpx.Request], httpx.Response],
+    **kwargs: Any,
+) -> tuple[Client, Recorder, FakeClock]:
+    """A client (SSB's or the register's) whose HTTP `handler` answers, on a fake clock, with
+    the recorder of what it asked and when."""
     clock = FakeClock()
     recorder = Recorder(handler, clock)
-    client = PxWebClient(
+    client = client_class(
         transport=httpx.MockTransport(recorder), clock=clock, sleep=clock.sleep, **kwargs
     )
     return client, recorder, clock
+
+
+def fake_client(
+    handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
+) -> tuple[PxWebClient, Recorder, FakeClock]:
+    return faked(PxWebClient, handler, **kwargs)
 
 
 def snapshot_doc(table_id: str) -> dict[str, Any]:
