@@ -22,6 +22,7 @@ import pytest
 import ingestion.db
 from ingestion.db import WarehouseLocked, connect_writer
 from ingestion.paths import OPERATOR_SAMPLE_DIR
+from tests.e2e.dbt.conftest import dbt_command
 from tests.e2e.reliability.figures import count
 from tests.e2e.reliability.state import copy_warehouse, diff, open_and_read_state
 from tests.helpers import ETABLERER, PROJECT_ROOT, isolated_env
@@ -148,6 +149,59 @@ def test_an_ingest_that_waits_for_the_lock_says_so_at_once_with_the_likely_cause
     assert "BI-verktøy" in waiting and "published/etablerer_bi.duckdb" in waiting
     assert ingest.returncode == 0, out + err
     assert "100 lastet inn i raw.clients" in out
+
+
+READ_UNTIL_TOLD = HOLD_UNTIL_TOLD.replace(
+    "connect(sys.argv[1])", "connect(sys.argv[1], read_only=True)"
+)
+
+# dbt's command line with DuckDB's connect wrapped to say on stderr each time it was refused.
+DBT_SAYING_EACH_REFUSED_CONNECT = """
+import sys, duckdb
+from dbt.cli.main import cli
+connect = duckdb.connect
+def connect_or_say(*args, **kwargs):
+    try:
+        return connect(*args, **kwargs)
+    except duckdb.IOException:
+        print("connect refused", file=sys.stderr, flush=True)
+        raise
+duckdb.connect = connect_or_say
+cli.main(args=sys.argv[1:], prog_name="dbt")
+"""
+
+
+def test_a_dbt_step_waits_for_a_reader_of_the_warehouse_then_runs(tmp_path):
+    """A process reading the live file (a backup, a tool pointed at it) made a dbt step fail at
+    once with DuckDB's lock error, while the Python writers wait for it. With
+    dbt_project/profiles.yml's `retries`, dbt tries the connect again. The reader lets go only
+    once dbt has been refused, so the step succeeds only if dbt waited."""
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READ_UNTIL_TOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout.readline().strip() == "held"
+    command, env = dbt_command(["show", "--inline", "select 42 as answer"], db, tmp_path / "dbt")
+    dbt = subprocess.Popen(
+        [sys.executable, "-c", DBT_SAYING_EACH_REFUSED_CONNECT, *command[1:]],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # Until dbt has been refused, or has ended without it.
+        refused = any(line.strip() == "connect refused" for line in dbt.stderr)
+    finally:
+        reader.communicate("let go\n")
+    out, err = dbt.communicate(timeout=600)
+    assert refused, "dbt was never refused: the reader did not hold the file\n" + out + err
+    assert dbt.returncode == 0, out + err
+    assert "42" in out
 
 
 def _ingest(file: Path, region: str, db: Path, env: dict) -> subprocess.Popen:
