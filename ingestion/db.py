@@ -2,8 +2,9 @@
 
 DuckDB lets one process at a time hold a database file for writing. A second writer does not queue;
 its `connect` fails at once with "Could not set lock on file". Ingests started by hand, the
-pipeline's assets and dbt all write the same file, so writers wait here for their turn instead of
-failing, and give up with a Norwegian message naming the file when the wait is too long.
+pipeline's assets and dbt all write the same file, so the Python writers wait here for their turn
+instead of failing, and give up with a Norwegian message naming the file when the wait is too long.
+dbt waits through `retries` in dbt_project/profiles.yml.
 """
 
 from __future__ import annotations
