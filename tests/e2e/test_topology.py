@@ -409,8 +409,10 @@ def test_a_schedule_tick_missed_while_the_daemon_was_down_runs_after_its_restart
     """The daemon is down across the January payout schedule's time (3 January, 06:00 in Oslo):
     what it leaves in PostgreSQL is the schedule's last iteration before that time, written here
     as a daemon killed at 05:00 would have left it. Started again, the daemon's scheduler goes on
-    from that state and catches the missed tick up (Dagster's max_catchup_runs): one tick at
-    06:00 and its payout_job run, launched by the daemon alone, success."""
+    from that state and runs the missed time: one tick at 06:00 and its payout_job run, launched
+    by the daemon alone, success. (A schedule without partitions, as ours, gets the latest missed
+    time only; Dagster's max_catchup_runs is for partitioned ones: dagster/_scheduler/scheduler.py,
+    «has no partition set, so not trying to catch up».)"""
     # Test-only: the stored schedule state's shape (no public constructor for it).
     from dagster._core.scheduler.instigation import ScheduleInstigatorData, TickStatus
 
