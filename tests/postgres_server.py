@@ -20,6 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
+DAGSTER_ROLE = "dagster"
 PG_BIN = Path(os.environ.get("ETABLERER_PG_BIN", "/usr/lib/postgresql/15/bin"))
 SERVER_USER_WHEN_ROOT = "postgres"
 SUPERUSER = "postgres"
@@ -120,3 +123,20 @@ def throwaway_postgres() -> Iterator[PostgresServer]:
         if started:
             _run([*prefix, str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "stop"])
         shutil.rmtree(base, ignore_errors=True)
+
+
+def dagster_storage(server: PostgresServer, *databases: str) -> dict[str, str]:
+    """A login role for Dagster owning each database (the first is the one named), and the
+    settings deploy/dagster.yaml reads them from, as docs/operations.md sets them up."""
+    with psycopg.connect(server.url(), autocommit=True) as con:
+        con.execute(f"create role {DAGSTER_ROLE} login password '{DAGSTER_ROLE}'")
+        for name in databases:
+            con.execute(f"create database {name} owner {DAGSTER_ROLE}")
+    return {
+        "ETABLERER_DAGSTER_YAML": "deploy/dagster.yaml",
+        "DAGSTER_PG_USERNAME": DAGSTER_ROLE,
+        "DAGSTER_PG_PASSWORD": DAGSTER_ROLE,
+        "DAGSTER_PG_HOST": server.host,
+        "DAGSTER_PG_PORT": str(server.port),
+        "DAGSTER_PG_DB": databases[0],
+    }

@@ -28,14 +28,13 @@ from zoneinfo import ZoneInfo
 
 import dagster as dg
 import duckdb
-import psycopg
 import pytest
 from dagster_graphql import DagsterGraphQLClient
 
 from orchestration.cli import DEPLOY_DAGSTER_YAML, install_dagster_yaml
 from orchestration.serve import readiness, service_commands, stop
 from tests.helpers import PROJECT_ROOT, copy_of_sample_run, free_port, isolated_env
-from tests.postgres_server import throwaway_postgres
+from tests.postgres_server import dagster_storage, throwaway_postgres
 
 pytestmark = pytest.mark.topology
 
@@ -147,17 +146,9 @@ def topology(sample_pipeline, dbt_manifest, tmp_path_factory) -> Iterator[Topolo
     home.mkdir()
     install_dagster_yaml(home, DEPLOY_DAGSTER_YAML)
     with throwaway_postgres() as server, pytest.MonkeyPatch.context() as patch:
-        with psycopg.connect(server.url(), autocommit=True) as con:
-            con.execute("create role dagster login password 'dagster'")
-            con.execute("create database dagster owner dagster")
         settings = {
             "DAGSTER_HOME": str(home),
-            "ETABLERER_DAGSTER_YAML": "deploy/dagster.yaml",
-            "DAGSTER_PG_USERNAME": "dagster",
-            "DAGSTER_PG_PASSWORD": "dagster",
-            "DAGSTER_PG_HOST": server.host,
-            "DAGSTER_PG_PORT": str(server.port),
-            "DAGSTER_PG_DB": "dagster",
+            **dagster_storage(server, "dagster"),
             "ETABLERER_CODE_SERVER_HOST": "127.0.0.1",
             "ETABLERER_CODE_SERVER_PORT": str(free_port()),
             "ETABLERER_WEBSERVER_HOST": "127.0.0.1",

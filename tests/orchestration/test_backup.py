@@ -36,7 +36,7 @@ from tests.helpers import (
     isolated_env,
     run_etablerer,
 )
-from tests.postgres_server import throwaway_postgres
+from tests.postgres_server import dagster_storage, throwaway_postgres
 
 MARTS_SQL = (
     "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
@@ -360,18 +360,7 @@ def test_the_postgres_instance_is_dumped_and_restored_into_an_empty_database(
     home = Path(installation["DAGSTER_HOME"])
     install_dagster_yaml(home, DEPLOY_DAGSTER_YAML)
     with throwaway_postgres() as server:
-        with psycopg.connect(server.url(), autocommit=True) as con:
-            con.execute("create role dagster login password 'dagster'")
-            for name in ("dagster", "dagster_restored"):
-                con.execute(f"create database {name} owner dagster")
-        settings = {
-            "ETABLERER_DAGSTER_YAML": "deploy/dagster.yaml",
-            "DAGSTER_PG_USERNAME": "dagster",
-            "DAGSTER_PG_PASSWORD": "dagster",
-            "DAGSTER_PG_HOST": server.host,
-            "DAGSTER_PG_PORT": str(server.port),
-            "DAGSTER_PG_DB": "dagster",
-        }
+        settings = dagster_storage(server, "dagster", "dagster_restored")
         for name, value in settings.items():
             monkeypatch.setenv(name, value)
         with dg.DagsterInstance.get() as instance:
