@@ -15,8 +15,11 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
 import httpx
+
+T = TypeVar("T")
 
 # Longer waits than this are not slept through: the run fails and says when to try again.
 MAX_RETRY_AFTER_SECONDS = 900.0
@@ -67,12 +70,15 @@ class SlidingWindowRateLimiter:
 class FailureWording:
     """A service's failed requests in its own words, each naming the service. Templates for
     `str.format`: `timed_out` gets `seconds` and `error` (the exception's type), `unreachable`
-    gets `error` and `detail` (its message), `unavailable` gets `status`."""
+    and `broken_off` get `error` and `detail` (its message), `unavailable` gets `status`.
+    `broken_off` is a body that broke off while it was read (a streamed download); without it,
+    `unreachable` says that too."""
 
     timed_out: str
     unreachable: str
     too_many_requests: str
     unavailable: str
+    broken_off: str | None = None
 
 
 @dataclass
@@ -99,36 +105,33 @@ class RetryingSender:
     def send(self, send: Callable[[], httpx.Response], what: str) -> httpx.Response:
         """The first response `send()` gets whose status is not retried. `what` names what was
         asked for in the error («enhet 123456789», «tabell 01222»)."""
+        return self.exchange(send, what, lambda response: response)
+
+    def exchange(
+        self, send: Callable[[], httpx.Response], what: str, read: Callable[[httpx.Response], T]
+    ) -> T:
+        """`read` of the first response whose status is not retried. A timeout or a broken
+        connection while `read` takes in a streamed body is retried as one in `send()` is: the
+        whole exchange again, within the same limits."""
         attempt = 0
         while True:
             self.rate_limiter.acquire()
             try:
                 response = send()
-            except httpx.TimeoutException as exc:
-                failure = self.wording.timed_out.format(
-                    seconds=self.timeout, error=type(exc).__name__
-                )
-                delay = self.backoff(attempt)
             except httpx.TransportError as exc:
-                failure = self.wording.unreachable.format(error=type(exc).__name__, detail=exc)
+                failure = self._failed(exc, reading=False)
                 delay = self.backoff(attempt)
             else:
                 if self.on_response is not None:
                     self.on_response(response)
-                if response.status_code not in self.retry_statuses:
-                    return response
-                response.close()
-                failure = (
-                    self.wording.too_many_requests
-                    if response.status_code == 429
-                    else self.wording.unavailable.format(status=response.status_code)
-                )
-                retry_after = retry_after_seconds(response)
-                delay = self.backoff(attempt) if retry_after is None else retry_after
-                if delay > self.max_retry_after_seconds:
-                    raise self.unavailable_error(
-                        f"{failure} for {what}, og ber oss vente {delay:.0f} sekunder. {TRY_LATER}"
-                    )
+                if response.status_code in self.retry_statuses:
+                    failure, delay = self._refused(response, attempt, what)
+                else:
+                    try:
+                        return read(response)
+                    except httpx.TransportError as exc:
+                        failure = self._failed(exc, reading=True)
+                        delay = self.backoff(attempt)
             if attempt >= self.max_retries:
                 raise self.unavailable_error(
                     f"{failure} for {what}, også etter {attempt + 1} forsøk. {TRY_LATER}"
@@ -139,6 +142,30 @@ class RetryingSender:
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before retry number `attempt` + 1: doubling from the base, capped."""
         return min(self.backoff_max_seconds, self.backoff_base_seconds * 2**attempt)
+
+    def _failed(self, exc: httpx.TransportError, *, reading: bool) -> str:
+        """A timeout or a connection error in the service's words."""
+        if isinstance(exc, httpx.TimeoutException):
+            return self.wording.timed_out.format(seconds=self.timeout, error=type(exc).__name__)
+        wording = (reading and self.wording.broken_off) or self.wording.unreachable
+        return wording.format(error=type(exc).__name__, detail=exc)
+
+    def _refused(self, response: httpx.Response, attempt: int, what: str) -> tuple[str, float]:
+        """A retried status: its words and how long to wait, or the error when the service asks
+        for a longer wait than we take."""
+        response.close()
+        failure = (
+            self.wording.too_many_requests
+            if response.status_code == 429
+            else self.wording.unavailable.format(status=response.status_code)
+        )
+        retry_after = retry_after_seconds(response)
+        delay = self.backoff(attempt) if retry_after is None else retry_after
+        if delay > self.max_retry_after_seconds:
+            raise self.unavailable_error(
+                f"{failure} for {what}, og ber oss vente {delay:.0f} sekunder. {TRY_LATER}"
+            )
+        return failure, delay
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:

@@ -36,7 +36,6 @@ from typing import IO, Any
 import httpx
 
 from ingestion.http import (
-    TRY_LATER,
     FailureWording,
     RetryingSender,
     SlidingWindowRateLimiter,
@@ -60,6 +59,7 @@ FAILURES = FailureWording(
     unreachable="Enhetsregisteret kunne ikke nås ({error}: {detail})",
     too_many_requests="Enhetsregisteret sier at vi har sendt for mange forespørsler (429)",
     unavailable="Enhetsregisteret er midlertidig utilgjengelig ({status})",
+    broken_off="Overføringen fra Enhetsregisteret brøt ({error}: {detail})",
 )
 
 
@@ -188,13 +188,13 @@ class BrregClient:
 
     def download_bulk(self, into: IO[bytes], kind: str = BULK_JSON) -> DownloadedFile:
         """Stream the bulk file (gzipped, as the register sends it) into `into`, a chunk at a
-        time. A transfer broken off midway starts again from the beginning of `into`."""
+        time. A transfer broken off midway starts again from the beginning of `into`, retried as
+        a failed request is."""
         url = self.bulk_url(kind)
         what = "totaluttrekket" if kind == BULK_JSON else "totaluttrekket i CSV"
-        attempt = 0
-        while True:
-            request = self._http.build_request("GET", url, headers={"Accept": BULK_ACCEPT})
-            response = self._send(request, what, stream=True)
+        request = self._http.build_request("GET", url, headers={"Accept": BULK_ACCEPT})
+
+        def write(response: httpx.Response) -> DownloadedFile:
             try:
                 if response.status_code != 200:
                     raise BrregError(
@@ -204,33 +204,25 @@ class BrregClient:
                 into.truncate()
                 digest = hashlib.sha256()
                 size = 0
-                try:
-                    # Raw bytes: the gzip stays as it came; the archive keeps the original.
-                    for chunk in response.iter_raw():
-                        into.write(chunk)
-                        digest.update(chunk)
-                        size += len(chunk)
-                except httpx.TransportError as exc:
-                    failure = f"overføringen av {what} brøt ({type(exc).__name__})"
-                else:
-                    into.flush()
-                    return DownloadedFile(
-                        kind=kind,
-                        url=url,
-                        status_code=200,
-                        content_type=response.headers.get("content-type"),
-                        fetched_at=datetime.now(UTC),
-                        sha256=digest.hexdigest(),
-                        size_bytes=size,
-                    )
+                # Raw bytes: the gzip stays as it came; the archive keeps the original.
+                for chunk in response.iter_raw():
+                    into.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                into.flush()
             finally:
                 response.close()
-            if attempt >= self._sender.max_retries:
-                raise BrregUnavailableError(
-                    f"Enhetsregisteret: {failure}, også etter {attempt + 1} forsøk. {TRY_LATER}"
-                )
-            self._sender.sleep(self._sender.backoff(attempt))
-            attempt += 1
+            return DownloadedFile(
+                kind=kind,
+                url=url,
+                status_code=200,
+                content_type=response.headers.get("content-type"),
+                fetched_at=datetime.now(UTC),
+                sha256=digest.hexdigest(),
+                size_bytes=size,
+            )
+
+        return self._sender.exchange(lambda: self._http.send(request, stream=True), what, write)
 
     # -- the update feed -------------------------------------------------------------------
 
@@ -280,9 +272,9 @@ class BrregClient:
 
     # -- sending, retrying -----------------------------------------------------------------
 
-    def _send(self, request: httpx.Request, what: str, *, stream: bool = False) -> httpx.Response:
+    def _send(self, request: httpx.Request, what: str) -> httpx.Response:
         """Send `request` within the rate limit, retried as the module docstring says."""
-        return self._sender.send(lambda: self._http.send(request, stream=stream), what)
+        return self._sender.send(lambda: self._http.send(request), what)
 
 
 def _feed_timestamp(since: date | datetime | None) -> str:

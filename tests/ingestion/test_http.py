@@ -3,6 +3,8 @@ faked-HTTP tests cover it as each client uses it)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 import pytest
 
@@ -108,3 +110,40 @@ def test_a_retry_after_longer_than_the_limit_fails_at_once():
             answers(httpx.Response(429, headers={"Retry-After": "901"})), "x"
         )
     assert clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("broken_off", "message"),
+    [
+        (
+            "Overføringen fra tjenesten brøt ({error}: {detail})",
+            "Overføringen fra tjenesten brøt (ReadError: reset) for x, også etter 4 forsøk.",
+        ),
+        (None, "Tjenesten kunne ikke nås (ReadError: reset) for x, også etter 4 forsøk."),
+    ],
+)
+def test_a_body_that_breaks_off_while_read_is_asked_for_again_then_worded(broken_off, message):
+    """`exchange`: the request and the reading of its body are one unit, retried and counted
+    against the same limit as a failed request."""
+    clock = FakeClock()
+    reads = []
+
+    def read(response: httpx.Response) -> str:
+        reads.append(response.status_code)
+        raise httpx.ReadError("reset", request=REQUEST)
+
+    wording = dataclasses.replace(WORDING, broken_off=broken_off)
+    with pytest.raises(Unavailable) as raised:
+        sender(clock, wording=wording).exchange(answers(*[httpx.Response(200)] * 4), "x", read)
+    assert reads == [200] * 4 and clock.sleeps == [1.0, 2.0, 3.0]
+    assert str(raised.value).startswith(message)
+
+
+def test_an_exchange_returns_what_read_makes_of_the_first_good_answer():
+    clock = FakeClock()
+    answer = sender(clock).exchange(
+        answers(httpx.ConnectError("refused", request=REQUEST), httpx.Response(200, text="ja")),
+        "x",
+        lambda response: response.text.upper(),
+    )
+    assert answer == "JA" and clock.sleeps == [1.0]

@@ -175,6 +175,27 @@ def test_a_broken_bulk_transfer_starts_again(tmp_path):
     assert not list((tmp_path / "lastned").glob(".*tmp"))
 
 
+def test_a_bulk_transfer_that_keeps_breaking_off_gives_up_in_norwegian(tmp_path):
+    content = gzip.compress(b"[]")
+
+    class Breaks(httpx.SyncByteStream):
+        def __iter__(self):
+            yield content[:5]
+            raise httpx.RemoteProtocolError("peer closed connection")
+
+    client, recorder, clock = fake_client(
+        lambda request: httpx.Response(200, stream=Breaks()), max_retries=2
+    )
+    with pytest.raises(BrregUnavailableError) as raised:
+        archive_download(client, tmp_path)
+    assert len(recorder.requests) == 3 and clock.sleeps == [1.0, 2.0]
+    assert str(raised.value).startswith(
+        "Overføringen fra Enhetsregisteret brøt (RemoteProtocolError: peer closed connection) for "
+        "totaluttrekket, også etter 3 forsøk. Prøv igjen senere"
+    )
+    assert not list((tmp_path / "lastned").glob("*"))  # nothing half-written kept
+
+
 def test_paged_update_feed_follows_the_update_ids_and_archives_each_page(tmp_path):
     feed = [
         {
