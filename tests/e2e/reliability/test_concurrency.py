@@ -39,10 +39,10 @@ con.close()
 """
 
 
-def _hold_lock(db: Path) -> subprocess.Popen:
+def _hold_lock(db: Path, script: str = HOLD) -> subprocess.Popen:
     """Another process that holds the file until told to let go; returns once it holds it."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
+        [sys.executable, "-c", script, str(db)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -130,13 +130,7 @@ def test_an_ingest_that_waits_for_the_lock_says_so_at_once_with_the_likely_cause
     ingest goes on once the holder lets go."""
     db = tmp_path / "warehouse" / "etablerer.duckdb"
     db.parent.mkdir(parents=True)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_UNTIL_TOLD, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout.readline().strip() == "held"
+    holder = _hold_lock(db, HOLD_UNTIL_TOLD)
     clients = OPERATOR_SAMPLE_DIR / "hallingdal" / "2026" / "clients.csv"
     ingest = _ingest(clients, "hallingdal", db, isolated_env(tmp_path))
     try:
@@ -178,13 +172,7 @@ def test_a_dbt_step_waits_for_a_reader_of_the_warehouse_then_runs(tmp_path):
     once dbt has been refused, so the step succeeds only if dbt waited."""
     db = tmp_path / "w.duckdb"
     duckdb.connect(str(db)).close()
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READ_UNTIL_TOLD, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert reader.stdout.readline().strip() == "held"
+    reader = _hold_lock(db, READ_UNTIL_TOLD)
     command, env = dbt_command(["show", "--inline", "select 42 as answer"], db, tmp_path / "dbt")
     dbt = subprocess.Popen(
         [sys.executable, "-c", DBT_SAYING_EACH_REFUSED_CONNECT, *command[1:]],

@@ -154,17 +154,22 @@ def test_gzipped_bulk_stream_is_archived_whole_and_read_filtered(tmp_path):
     assert [r.kind for r in read_archive(tmp_path)] == ["lastned"]
 
 
+class BreaksOff(httpx.SyncByteStream):
+    """A body that sends its first five bytes, then breaks off with `error`."""
+
+    def __init__(self, content: bytes, error: httpx.TransportError) -> None:
+        self.content, self.error = content, error
+
+    def __iter__(self):
+        yield self.content[:5]
+        raise self.error
+
+
 def test_a_broken_bulk_transfer_starts_again(tmp_path):
     content = gzip.compress(b"[]")
-
-    class Breaks(httpx.SyncByteStream):
-        def __iter__(self):
-            yield content[:5]
-            raise httpx.ReadError("connection reset")
-
     answers = iter(
         [
-            httpx.Response(200, stream=Breaks()),
+            httpx.Response(200, stream=BreaksOff(content, httpx.ReadError("connection reset"))),
             httpx.Response(200, stream=httpx.ByteStream(content)),
         ]
     )
@@ -176,15 +181,9 @@ def test_a_broken_bulk_transfer_starts_again(tmp_path):
 
 
 def test_a_bulk_transfer_that_keeps_breaking_off_gives_up_in_norwegian(tmp_path):
-    content = gzip.compress(b"[]")
-
-    class Breaks(httpx.SyncByteStream):
-        def __iter__(self):
-            yield content[:5]
-            raise httpx.RemoteProtocolError("peer closed connection")
-
+    broken = BreaksOff(gzip.compress(b"[]"), httpx.RemoteProtocolError("peer closed connection"))
     client, recorder, clock = fake_client(
-        lambda request: httpx.Response(200, stream=Breaks()), max_retries=2
+        lambda request: httpx.Response(200, stream=broken), max_retries=2
     )
     with pytest.raises(BrregUnavailableError) as raised:
         archive_download(client, tmp_path)
