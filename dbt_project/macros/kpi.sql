@@ -7,11 +7,17 @@
 {%- endmacro %}
 
 {#- A count in a published sentence: a small count as "færre enn <threshold>" ("Færre enn ..." to
-    begin a sentence), so no text shows what the published figures hide. -#}
-{% macro count_in_text(count_expr, sentence_start=false) -%}
+    begin a sentence), so no text shows what the published figures hide. `hidden`, where given,
+    is the flag of a count hidden so that a small one cannot be worked out from it: not small
+    itself, it reads "minst <threshold>". -#}
+{% macro count_in_text(count_expr, sentence_start=false, hidden=none) -%}
     case
         when {{ is_small_count(count_expr) }}
             then '{{ "Færre" if sentence_start else "færre" }} enn {{ var('suppression_threshold') }}'
+        {% if hidden -%}
+            when {{ hidden }}
+                then '{{ "Minst" if sentence_start else "minst" }} {{ var('suppression_threshold') }}'
+        {% endif -%}
         else cast({{ count_expr }} as varchar)
     end
 {%- endmacro %}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.e2e.dbt.conftest import build_register_models
+from tests.e2e.dbt.conftest import build_register_models, run_dbt
 
 REGION = "ringeriksregionen"
 # Six ENK businesses of clients first met on 5 January 2025, registered January to March 2025.
@@ -217,3 +217,24 @@ def test_the_sample_linkage_findings_reach_compliance_as_a_remark(sample_warehou
     assert unchecked == 6
     assert remark[:2] == ("pass", "merknad")
     assert "6 er ikke slått opp i registeret etter registreringsdatoen ennå." in remark[2]
+
+
+def test_the_check_on_the_linkage_findings_finds_a_small_count_given_away(warehouse_copy, tmp_path):
+    """assert_linkage_counts_cannot_be_worked_out, the asset check on fct_linkage_findings,
+    passes on the mart as built, and fails on a row planted as the mart was before
+    int_linkage_counts: 8 reported and 6 checked shown give 2 not looked up yet; 6 checked and 5
+    with a finding shown give 1 without it."""
+    check = ["test", "--select", "assert_linkage_counts_cannot_be_worked_out"]
+    built = run_dbt(check, warehouse_copy, tmp_path / "built")
+    assert built.returncode == 0, built.stdout + built.stderr
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(
+            "insert into marts.fct_linkage_findings by name select 'planted' as region_id, "
+            "2026 as year, 'nace_differs' as finding_kind, 5 as findings, "
+            "false as findings_suppressed, 8 as reported_businesses, "
+            "false as reported_businesses_suppressed, 6 as checked_businesses, "
+            "false as checked_businesses_suppressed, 'synthetic' as data_standing"
+        )
+    planted = run_dbt(check, warehouse_copy, tmp_path / "planted")
+    assert planted.returncode == 1
+    assert "Got 2 results, configured to fail if != 0" in planted.stdout

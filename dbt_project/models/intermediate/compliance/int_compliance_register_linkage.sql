@@ -2,8 +2,10 @@
 -- service's results are reported, and the county follows them to the register), per
 -- agreement-year, from int_linkage_findings: a number the register does not know or has
 -- removed, a registration date more than 30 days off, another form or NACE code. Any finding:
--- fail (a remark, merknad, in compliance_rule_severities), with the count of each kind, a small
--- count as "færre enn 5" (count_in_text): the explanation is published.
+-- fail (a remark, merknad, in compliance_rule_severities), with the count of each kind. The
+-- explanation is published: the counts are int_linkage_counts', hidden as fct_linkage_findings
+-- hides them, a small one as "færre enn 5", one hidden so a small one cannot be worked out as
+-- "minst 5" (count_in_text).
 -- Nothing reported: pass. Reported, but none looked up in the register yet: pending.
 with
 
@@ -11,27 +13,33 @@ agreement_years as (
     select * from {{ ref('int_agreement_years_expanded') }}
 ),
 
-findings as (
-    select * from {{ ref('int_linkage_findings') }}
+counts as (
+    select * from {{ ref('int_linkage_counts') }}
 ),
 
 standings as (
     select * from {{ ref('int_region_year_standings') }}
 ),
 
+-- one row per region-year: reported, checked and unchecked are the same in each kind's row
 counted as (
     select
         region_id,
         year,
-        count(*) as reported,
-        count_if(is_checked) as checked,
-        count_if(is_not_in_register) as not_in_register,
-        count_if(is_registration_date_off) as registration_date_off,
-        count_if(is_org_form_different) as org_form_differs,
-        count_if(is_nace_different) as nace_differs,
+        max(reported) as reported,
+        max(checked) as checked,
+        bool_or(checked_hidden) as checked_hidden,
+        max(unchecked) as unchecked,
+        bool_or(unchecked_hidden) as unchecked_hidden,
+        {% for kind in linkage_finding_kinds() -%}
+            max(findings) filter (where finding_kind = '{{ kind }}') as {{ kind }},
+            bool_or(findings_hidden) filter (
+                where finding_kind = '{{ kind }}'
+            ) as {{ kind }}_hidden,
+        {% endfor -%}
         max(register_observed_on) as register_observed_on,
         {{ weakest_standing_agg('register_standing') }} as register_standing
-    from findings
+    from counts
     group by region_id, year
 ),
 
@@ -42,10 +50,13 @@ joined as (
         agreement_years.year,
         coalesce(counted.reported, 0) as reported,
         coalesce(counted.checked, 0) as checked,
-        counted.not_in_register,
-        counted.registration_date_off,
-        counted.org_form_differs,
-        counted.nace_differs,
+        counted.checked_hidden,
+        counted.unchecked,
+        counted.unchecked_hidden,
+        {% for kind in linkage_finding_kinds() -%}
+            counted.{{ kind }},
+            counted.{{ kind }}_hidden,
+        {% endfor -%}
         counted.not_in_register + counted.registration_date_off + counted.org_form_differs
         + counted.nace_differs as total_findings,
         counted.register_observed_on,
@@ -87,41 +98,44 @@ assessed as (
                 concat_ws(
                     ' ',
                     'Av ' || {{ count_in_text('reported') }} || ' rapporterte nyetableringer for '
-                    || year || ' er ' || {{ count_in_text('checked') }}
+                    || year || ' er '
+                    || {{ count_in_text('checked', hidden='checked_hidden') }}
                     || ' kontrollert mot Enhetsregisteret ('
                     || strftime(register_observed_on, '%d.%m.%Y') || ').',
                     case when total_findings = 0 then 'De kontrollerte stemmer med registeret.' end,
                     case
                         when not_in_register > 0
                             then
-                                {{ count_in_text('not_in_register', sentence_start=true) }}
+                                {{ count_in_text('not_in_register', true, 'not_in_register_hidden') }}
                                 || ' finnes ikke i registeret (ukjent eller '
                                 || 'fjernet organisasjonsnummer).'
                     end,
                     case
                         when registration_date_off > 0
                             then
-                                {{ count_in_text('registration_date_off', sentence_start=true) }}
+                                {{ count_in_text(
+                                    'registration_date_off', true, 'registration_date_off_hidden'
+                                ) }}
                                 || ' har en registreringsdato mer enn '
                                 || '30 dager fra registerets.'
                     end,
                     case
                         when org_form_differs > 0
                             then
-                                {{ count_in_text('org_form_differs', sentence_start=true) }}
+                                {{ count_in_text('org_form_differs', true, 'org_form_differs_hidden') }}
                                 || ' har en annen organisasjonsform enn '
                                 || 'registerets.'
                     end,
                     case
                         when nace_differs > 0
                             then
-                                {{ count_in_text('nace_differs', sentence_start=true) }}
+                                {{ count_in_text('nace_differs', true, 'nace_differs_hidden') }}
                                 || ' har en annen næringskode enn registerets.'
                     end,
                     case
-                        when checked < reported
+                        when unchecked > 0
                             then
-                                {{ count_in_text('reported - checked', sentence_start=true) }}
+                                {{ count_in_text('unchecked', true, 'unchecked_hidden') }}
                                 || ' er ikke slått opp i registeret etter '
                                 || 'registreringsdatoen ennå.'
                     end,
